@@ -1,0 +1,286 @@
+"""Every write a user can cause to organisations, memberships, payout accounts and documents."""
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import File
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import log_action
+from organisations import validators
+from organisations.errors import WorkflowError
+from organisations.files import sha256_of
+from organisations.models import (
+    Membership,
+    Organisation,
+    OrganisationDocument,
+    PayoutAccount,
+    User,
+)
+
+VERIFY_ACCOUNT = "organisations.verify_payoutaccount"
+
+
+def _require_signatory(user: User, organisation: Organisation) -> None:
+    if not Membership.objects.filter(
+        user=user, organisation=organisation, role=Membership.Role.SIGNATORY
+    ).exists():
+        raise WorkflowError(
+            _("Only a signatory of %(organisation)s can do this.")
+            % {"organisation": organisation.name},
+            code="not_signatory",
+        )
+
+
+def _validation_problem(error: ValidationError) -> WorkflowError:
+    return WorkflowError(" ".join(error.messages), problems=error.messages, code="invalid")
+
+
+@transaction.atomic
+def organisation_register(
+    *,
+    actor: User,
+    name: str,
+    org_number: str,
+    org_type: str,
+    municipality: str,
+    **details,
+) -> Organisation:
+    """Register an organisation with the actor as its first signatory."""
+    try:
+        number = validators.normalise_org_number(
+            org_number, allow_personal=org_type == Organisation.Type.SOLE_TRADER
+        )
+    except ValidationError as error:
+        raise _validation_problem(error) from error
+    if Organisation.objects.filter(org_number=number).exists():
+        raise WorkflowError(
+            _(
+                "An organisation with the number %(number)s is already registered. "
+                "Ask its signatory to add you."
+            )
+            % {"number": number},
+            code="already_registered",
+        )
+    organisation = Organisation(
+        name=name.strip(),
+        org_number=number,
+        org_type=org_type,
+        municipality=municipality,
+        **details,
+    )
+    organisation.full_clean()
+    organisation.save()
+    Membership.objects.create(user=actor, organisation=organisation, role=Membership.Role.SIGNATORY)
+    log_action(
+        organisation,
+        "organisations.organisation.registered",
+        actor=actor,
+        data={"name": organisation.name, "org_type": org_type, "municipality": municipality},
+    )
+    return organisation
+
+
+@transaction.atomic
+def membership_add(
+    *, organisation: Organisation, user: User, role: str, actor: User | None
+) -> Membership:
+    """Let ``user`` act for the organisation; a signatory (or the system, actor None) adds them."""
+    if actor is not None:
+        _require_signatory(actor, organisation)
+    if role not in Membership.Role.values:
+        raise WorkflowError(_("Choose signatory or contact person as the role."), code="invalid")
+    membership, created = Membership.objects.get_or_create(
+        user=user, organisation=organisation, defaults={"role": role}
+    )
+    if not created and membership.role != role:
+        old_role = membership.role
+        membership.role = role
+        membership.save(update_fields=["role"])
+        log_action(
+            membership,
+            "organisations.membership.role_changed",
+            actor=actor,
+            data={"user": user.email, "old": old_role, "new": role},
+        )
+    elif created:
+        log_action(
+            membership,
+            "organisations.membership.added",
+            actor=actor,
+            data={"user": user.email, "role": role},
+        )
+    return membership
+
+
+@transaction.atomic
+def payout_account_add(
+    *,
+    organisation: Organisation,
+    actor: User,
+    kind: str,
+    number: str,
+    holder_name: str,
+    bic: str = "",
+) -> PayoutAccount:
+    """Add a payout account, or change it: the new account awaits a finance officer's check.
+
+    The verified account in use stays in use until the new one is verified; an earlier change
+    still awaiting verification is replaced.
+    """
+    _require_signatory(actor, organisation)
+    try:
+        normalised = validators.normalise_payout_number(kind, number)
+    except ValidationError as error:
+        raise _validation_problem(error) from error
+    Organisation.objects.select_for_update().get(pk=organisation.pk)
+    now = timezone.now()
+    # Locked, so an account being verified at this moment is not retired once verified.
+    replaced = list(organisation.payout_accounts.pending().select_for_update())
+    for account in replaced:
+        account.superseded_at = now
+        account.save(update_fields=["superseded_at"])
+    account = PayoutAccount.objects.create(
+        organisation=organisation,
+        kind=kind,
+        number=normalised,
+        bic=bic.strip().upper(),
+        holder_name=holder_name.strip(),
+        created_by=actor,
+    )
+    log_action(
+        account,
+        "organisations.payout_account.added",
+        actor=actor,
+        data={
+            "organisation": organisation.org_number,
+            "kind": kind,
+            "number": normalised,
+            "holder_name": account.holder_name,
+            "replaced_pending": [a.pk for a in replaced],
+        },
+    )
+    return account
+
+
+def _lock_account(account: PayoutAccount) -> PayoutAccount:
+    return PayoutAccount.objects.select_for_update().get(pk=account.pk)
+
+
+def _require_verifier(actor: User, account: PayoutAccount) -> None:
+    if not (actor.is_active and actor.has_perm(VERIFY_ACCOUNT)):
+        raise WorkflowError(
+            _("Only a finance officer can verify payout accounts."), code="wrong_role"
+        )
+    if Membership.objects.filter(user=actor, organisation=account.organisation).exists():
+        raise WorkflowError(
+            _("You are a member of %(organisation)s and cannot verify its account (jäv).")
+            % {"organisation": account.organisation.name},
+            code="conflict",
+        )
+    if account.created_by_id == actor.pk:
+        raise WorkflowError(
+            _("You entered this account yourself; another finance officer must verify it."),
+            code="four_eyes",
+        )
+
+
+@transaction.atomic
+def payout_account_verify(*, account: PayoutAccount, actor: User) -> PayoutAccount:
+    """Verify an account: from now on it is the one paid, and the one it replaces is retired."""
+    account = _lock_account(account)
+    _require_verifier(actor, account)
+    if account.verified_at or account.rejected_at or account.superseded_at:
+        raise WorkflowError(
+            _("This account is no longer awaiting verification."), code="wrong_state"
+        )
+    now = timezone.now()
+    previous = list(account.organisation.payout_accounts.verified().select_for_update())
+    for old in previous:
+        old.superseded_at = now
+        old.save(update_fields=["superseded_at"])
+    account.verified_at = now
+    account.verified_by = actor
+    try:
+        with transaction.atomic():
+            account.save(update_fields=["verified_at", "verified_by"])
+    except IntegrityError as error:
+        raise WorkflowError(
+            _("The account was changed at the same time; reload and try again."),
+            code="conflict",
+        ) from error
+    log_action(
+        account,
+        "organisations.payout_account.verified",
+        actor=actor,
+        data={"kind": account.kind, "number": account.number, "replaced": [a.pk for a in previous]},
+    )
+    return account
+
+
+@transaction.atomic
+def payout_account_reject(*, account: PayoutAccount, actor: User, reason: str) -> PayoutAccount:
+    """Reject an account change; the verified account in use, if any, stays in use."""
+    account = _lock_account(account)
+    _require_verifier(actor, account)
+    if account.verified_at or account.rejected_at or account.superseded_at:
+        raise WorkflowError(
+            _("This account is no longer awaiting verification."), code="wrong_state"
+        )
+    if not reason.strip():
+        raise WorkflowError(_("Give the reason for rejecting the account."), code="invalid")
+    account.rejected_at = timezone.now()
+    account.rejected_by = actor
+    account.rejection_reason = reason.strip()
+    account.save(update_fields=["rejected_at", "rejected_by", "rejection_reason"])
+    log_action(
+        account,
+        "organisations.payout_account.rejected",
+        actor=actor,
+        data={"kind": account.kind, "number": account.number, "reason": account.rejection_reason},
+    )
+    return account
+
+
+@transaction.atomic
+def organisation_document_add(
+    *,
+    organisation: Organisation,
+    actor: User,
+    kind: str,
+    year: int,
+    file: File,
+    original_name: str,
+    content_type: str,
+) -> OrganisationDocument:
+    """Store a yearly document that the organisation's applications that year reuse."""
+    if not Membership.objects.filter(user=actor, organisation=organisation).exists():
+        raise WorkflowError(
+            _("Only members of %(organisation)s can upload its documents.")
+            % {"organisation": organisation.name},
+            code="not_member",
+        )
+    document = OrganisationDocument(
+        organisation=organisation,
+        kind=kind,
+        year=year,
+        original_name=original_name[:255],
+        content_type=content_type,
+        size=file.size,
+        sha256=sha256_of(file),
+        uploaded_by=actor,
+    )
+    document.file.save(f"{document.sha256[:16]}", file, save=False)
+    document.save()
+    log_action(
+        document,
+        "organisations.document.added",
+        actor=actor,
+        data={
+            "kind": kind,
+            "year": year,
+            "name": document.original_name,
+            "sha256": document.sha256,
+        },
+    )
+    return document
