@@ -8,6 +8,7 @@ batch that is not cancelled even if a check here were ever missed.
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -196,6 +197,24 @@ def batch_attest(*, batch: PaymentBatch, actor: User) -> PaymentBatch:
         )
     if not batch.items.filter(active=True).exists():
         raise WorkflowError(_("The batch holds no payments."), code="invalid")
+    conflicted = (
+        batch.items.filter(active=True)
+        .filter(
+            Q(payment__decision__application__organisation__memberships__user=actor)
+            | Q(payment__decision__application__organisation__conflicts__user=actor)
+        )
+        .values_list("payment__decision__application__organisation__name", flat=True)
+        .first()
+    )
+    if conflicted:
+        raise WorkflowError(
+            _(
+                "You have a conflict of interest (jäv) for %(organisation)s, which is paid in this "
+                "batch; another finance officer must attest it."
+            )
+            % {"organisation": conflicted},
+            code="conflict",
+        )
     total = sum((p.amount for p in _batch_payments(batch)), 0)
     batch.attest()
     batch.attested_by = actor

@@ -25,7 +25,7 @@ from decisions.models import (
     Payment,
     RepaymentClaim,
 )
-from decisions.workflow import BatchState, PaymentState
+from decisions.workflow import BatchState, PaymentState, RepaymentState
 from grants import permissions
 from grants.models import Application, CompletionRequest
 from grants.services import (
@@ -87,9 +87,10 @@ def payment_plan_amounts(*, plan: list[dict], amount: Decimal) -> list[tuple[Dec
     remaining = amount
     for index, step in enumerate(plan):
         if index == len(plan) - 1:
-            part = remaining
+            part = remaining.quantize(Decimal("0.01"))
         else:
             part = (amount * Decimal(str(step["share"]))).quantize(Decimal("1"), ROUND_DOWN)
+            part = part.quantize(Decimal("0.01"))
             remaining -= part
         if part > 0:
             instalments.append((part, step["trigger"]))
@@ -256,7 +257,8 @@ def decision_record(
     elif not (committee.body.strip() and committee.paragraph.strip() and committee.meeting_date):
         raise WorkflowError(_("Give the committee, the meeting date and the §."), code="invalid")
 
-    decision_date = decision_date or timezone.localdate()
+    if decision_date is None:
+        decision_date = committee.meeting_date if committee else timezone.localdate()
     programme = application.call.programme
     report_due = None
     if granting:
@@ -558,7 +560,8 @@ def repayment_claim_create(
         )
     cancelled = []
     for payment in Payment.objects.select_for_update().filter(
-        decision=decision, state__in=[PaymentState.PLANNED, PaymentState.PAYABLE]
+        decision=decision,
+        state__in=[PaymentState.PLANNED, PaymentState.PAYABLE, PaymentState.FAILED],
     ):
         payment.cancel()
         payment.save(update_fields=["state"])
@@ -602,11 +605,18 @@ def repayment_claim_settle(
     claim = RepaymentClaim.objects.select_for_update().get(pk=claim.pk)
     application = lock_application(claim.decision.application)
     if not permissions.can_settle_repayment(application, actor):
+        if actor.has_perm(permissions.SETTLE_REPAYMENT):
+            raise WorkflowError(
+                _("You have a conflict of interest (jäv) for %(organisation)s.")
+                % {"organisation": application.organisation.name},
+                code="conflict",
+            )
         raise WorkflowError(
             _("Only a finance officer can settle repayment claims."), code="wrong_role"
         )
-    if claim.state != claim._meta.get_field("state").default:
+    if claim.state != RepaymentState.CLAIMED:
         raise WorkflowError(_("This claim has already been settled."), code="wrong_state")
+    require_transition(application, "settle_repayment", actor)
     if written_off and not note.strip():
         raise WorkflowError(_("Give the reason for writing the claim off."), code="invalid")
     if written_off:
@@ -616,7 +626,6 @@ def repayment_claim_settle(
     claim.settled_by = actor
     claim.settlement_note = note.strip()
     claim.save(update_fields=["state", "settled_at", "settled_by", "settlement_note"])
-    require_transition(application, "settle_repayment", actor)
     application.settle_repayment()
     application.save(update_fields=["state", "closed_at", "updated_at"])
     log_action(

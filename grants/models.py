@@ -579,12 +579,14 @@ class Assessment(models.Model):
             missing.append(str(_("a recommendation")))
         if not self.reasons.strip():
             missing.append(str(_("reasons")))
-        approving = self.recommendation in {
-            self.Recommendation.APPROVE,
-            self.Recommendation.APPROVE_PARTLY,
-        }
-        if approving and not self.proposed_amount:
-            missing.append(str(_("a proposed amount")))
+        requested = self.application.requested_amount
+        amount = self.proposed_amount
+        if self.recommendation == self.Recommendation.APPROVE and amount != requested:
+            missing.append(str(_("a proposed amount equal to the amount applied for")))
+        elif self.recommendation == self.Recommendation.APPROVE_PARTLY and not (
+            amount and requested and 0 < amount < requested
+        ):
+            missing.append(str(_("a proposed amount above 0 and below the amount applied for")))
         return missing
 
     def is_complete(self) -> bool:

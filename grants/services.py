@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
-from audit.services import log_action
+from audit.services import entries_for, log_action
 from grants import permissions, workflow
 from grants.models import (
     Application,
@@ -88,12 +88,16 @@ def _permission_message(application: Application, transition_name: str, user: Us
     return _("Your role does not allow this.")
 
 
-def submission_problems(application: Application) -> list[str]:
-    """Return every reason the application cannot be submitted now, each saying how to fix it."""
+def submission_problems(application: Application, *, check_call: bool = True) -> list[str]:
+    """Return every reason the application cannot be submitted now, each saying how to fix it.
+
+    A completed application is checked again without ``check_call``: it may come back after the
+    call has closed, but not with an amount or a budget the programme does not allow.
+    """
     call = application.call
     programme = call.programme
     problems = []
-    if not workflow.call_is_open(application):
+    if check_call and not workflow.call_is_open(application):
         if timezone.now() < call.opens_at:
             problems.append(
                 _("The call opens on %(date)s; submit then.")
@@ -190,6 +194,9 @@ def application_create(
     **fields,
 ) -> Application:
     """Start a draft application for the organisation; any member may."""
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise ValueError(f"Not editable: {sorted(unknown)}")
     if not permissions.is_member(actor, organisation):
         raise WorkflowError(
             _("Only members of %(organisation)s can apply for it.")
@@ -228,6 +235,13 @@ def _require_editable(application: Application, actor: User) -> None:
             code="wrong_state",
         )
 
+
+#: The audit actions by which an applicant changes an application.
+APPLICANT_CHANGES = [
+    "grants.application.changed",
+    "grants.application.budget_changed",
+    "grants.application.attachment_added",
+]
 
 EDITABLE_FIELDS = {
     "title",
@@ -512,14 +526,23 @@ def application_complete(*, application: Application, actor: User, reply: str) -
     application = lock_application(application)
     require_transition(application, "complete", actor)
     request = application.completion_requests.filter(answered_at__isnull=True).first()
-    changed = request is None or (
-        application.updated_at > request.requested_at
-        or application.attachments.filter(uploaded_at__gt=request.requested_at).exists()
+    changed = (
+        request is None
+        or entries_for(application)
+        .filter(action__in=APPLICANT_CHANGES, created_at__gt=request.requested_at)
+        .exists()
     )
     if not changed and not reply.strip():
         raise WorkflowError(
             _("Change the parts the officer asked about, or write a reply, before sending."),
             code="nothing_changed",
+        )
+    problems = submission_problems(application, check_call=False)
+    if problems:
+        raise WorkflowError(
+            _("The application cannot be sent back yet: %(problem)s") % {"problem": problems[0]},
+            problems=problems,
+            code="not_eligible",
         )
     if request is not None:
         request.reply = reply.strip()
@@ -527,7 +550,7 @@ def application_complete(*, application: Application, actor: User, reply: str) -
         request.answered_by = actor
         request.save(update_fields=["reply", "answered_at", "answered_by"])
     application.complete()
-    application.save(update_fields=["state", "updated_at"])
+    application.save(update_fields=["state", "review_started_at", "updated_at"])
     log_action(application, "grants.application.completed", actor=actor, data={"reply": reply})
     if application.assigned_officer:
         email_on_commit(
@@ -624,6 +647,9 @@ def application_propose(*, application: Application, actor: User) -> Application
             problems=missing,
             code="incomplete",
         )
+    # Whoever proposes presents the case (föredragande): four-eyes is checked against them.
+    assessment.officer = actor
+    assessment.save(update_fields=["officer", "updated_at"])
     application.propose()
     application.save(update_fields=["state", "proposed_at", "updated_at"])
     log_action(

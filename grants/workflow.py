@@ -172,7 +172,8 @@ class ApplicationWorkflow(FSMModelMixin, models.Model):
         permission=permissions.can_submit,
     )
     def complete(self):
-        pass
+        if self.review_started_at is None:
+            self._stamp("start_review")
 
     @transition(
         field=state,

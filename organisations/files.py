@@ -3,11 +3,31 @@
 import hashlib
 
 from django.core.files.storage import storages
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.functional import LazyObject, empty
+
+
+class _PrivateStorage(LazyObject):
+    """The "private" storage of settings.STORAGES, looked up when first used."""
+
+    def _setup(self):
+        self._wrapped = storages["private"]
+
+
+_private = _PrivateStorage()
+
+
+@receiver(setting_changed)
+def _storages_changed(*, setting, **kwargs):
+    """Follow a changed STORAGES setting (as tests do); Django resets its own cache then."""
+    if setting == "STORAGES":
+        _private._wrapped = empty
 
 
 def private_storage():
     """Return the storage for files that must never be reachable by URL."""
-    return storages["private"]
+    return _private
 
 
 def sha256_of(file) -> str:

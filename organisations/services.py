@@ -69,7 +69,10 @@ def organisation_register(
         municipality=municipality,
         **details,
     )
-    organisation.full_clean()
+    try:
+        organisation.full_clean()
+    except ValidationError as error:
+        raise _validation_problem(error) from error
     organisation.save()
     Membership.objects.create(user=actor, organisation=organisation, role=Membership.Role.SIGNATORY)
     log_action(
@@ -131,6 +134,7 @@ def payout_account_add(
     _require_signatory(actor, organisation)
     try:
         normalised = validators.normalise_payout_number(kind, number)
+        bic = validators.normalise_bic(bic) if bic.strip() else ""
     except ValidationError as error:
         raise _validation_problem(error) from error
     Organisation.objects.select_for_update().get(pk=organisation.pk)
@@ -144,7 +148,7 @@ def payout_account_add(
         organisation=organisation,
         kind=kind,
         number=normalised,
-        bic=bic.strip().upper(),
+        bic=bic,
         holder_name=holder_name.strip(),
         created_by=actor,
     )

@@ -2,6 +2,8 @@
 
 import pytest
 from django.db import connection
+from django.test import override_settings
+from django.utils import translation
 
 from grants import services
 from tests import factories
@@ -21,14 +23,30 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path):
-    """Keep uploaded files of each test in its own temporary folder."""
-    settings.STORAGES = settings.STORAGES | {
+def _english_and_fast_passwords(settings):
+    """Read service messages in English whatever the catalogues say; hash passwords cheaply."""
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        # The demo fixtures carry real PBKDF2 hashes.
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_media(tmp_path_factory):
+    """Keep the files uploaded during the test run in a temporary folder."""
+    from django.conf import settings
+
+    storages = settings.STORAGES | {
         "private": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "private", "base_url": None},
+            "OPTIONS": {"location": tmp_path_factory.mktemp("private"), "base_url": None},
         }
     }
+    with override_settings(STORAGES=storages):
+        yield
 
 
 @pytest.fixture
@@ -90,7 +108,9 @@ def delegation(decider):
 
 @pytest.fixture
 def organisation(applicant, finance):
-    return factories.organisation(applicant, verified_by=finance, name="Storsjöteatern ideell förening")
+    return factories.organisation(
+        applicant, verified_by=finance, name="Storsjöteatern ideell förening"
+    )
 
 
 @pytest.fixture

@@ -162,8 +162,13 @@ def draft(
     return application
 
 
-def assess(application: Application, officer: User, *, amount: Decimal | None = None,
-           recommendation: str = "approve") -> Application:
+def assess(
+    application: Application,
+    officer: User,
+    *,
+    amount: Decimal | None = None,
+    recommendation: str = "approve",
+) -> Application:
     """Score every criterion and perspective and propose; the case must be under review."""
     criteria = application.call.programme.criteria.all()
     services.assessment_save(
@@ -172,14 +177,21 @@ def assess(application: Application, officer: User, *, amount: Decimal | None = 
         scores={criterion.pk: (4, "Väl genomarbetat.") for criterion in criteria},
         perspectives={
             key: {"rating": "strengthens", "comment": "Tydligt beskrivet."}
-            for key in ["accessibility", "children_youth", "gender_equality", "equality",
-                        "indigenous_minority"]
+            for key in [
+                "accessibility",
+                "children_youth",
+                "gender_equality",
+                "equality",
+                "indigenous_minority",
+            ]
         },
         agenda_goals=[4],
         recommendation=recommendation,
         proposed_amount=(
-            amount if amount is not None
-            else application.requested_amount if recommendation == "approve"
+            amount
+            if amount is not None
+            else application.requested_amount
+            if recommendation == "approve"
             else None
         ),
         reasons="Ansökan uppfyller programmets syfte och har en realistisk budget.",

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from tests import factories
 
@@ -42,7 +43,10 @@ def test_login_with_wrong_password_keeps_email_and_says_why(client, officer):
 
 
 def test_login_url_is_the_documented_one():
-    assert reverse("accounts:login") == "/konto/logga-in/"
+    with translation.override("sv"):
+        assert reverse("accounts:login") == "/konto/logga-in/"
+    with translation.override("en"):
+        assert reverse("accounts:login") == "/en/konto/logga-in/"
 
 
 @pytest.mark.django_db
