@@ -35,10 +35,10 @@ from organisations.errors import WorkflowError
 from organisations.models import PayoutAccount
 from tests import factories
 
-# Serialised rollback restores the role groups the data migration made, which a flush removes.
+# A flush after each test empties the tables; the roles come back through post_migrate.
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 JOIN_TIMEOUT = 60
