@@ -1,0 +1,117 @@
+"""Load the demo: users and programmes from fixtures/, the rest built through the services."""
+
+import logging
+import time
+from collections import Counter
+from contextlib import contextmanager
+
+from django.core import mail
+from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
+
+from decisions import demo
+from decisions.models import Decision, Payment, PaymentBatch, RepaymentClaim
+from grants.models import Application
+from grants.workflow import ApplicationState
+from organisations.models import Organisation, PayoutAccount, User
+
+# The services e-mail receipts and decisions to the demo's invented addresses; while the demo
+# loads, those messages are kept in memory instead of filling the console.
+QUIET_MAIL = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+
+
+@contextmanager
+def quiet_tasks():
+    """Keep the task backend's lines about each e-mail task out of the output while loading."""
+    task_logger = logging.getLogger("django.tasks")
+    level = task_logger.level
+    task_logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        task_logger.setLevel(level)
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo data: the demo users, programmes and delegation rules from fixtures/, "
+        "then organisations, calls, applications in every state, decisions, payments and "
+        "batches built through the real services. Does nothing if the demo is already loaded."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--send-email",
+            action="store_true",
+            help="Send the e-mails the services queue while loading (kept back by default).",
+        )
+
+    def handle(self, *args, send_email, verbosity, **options):
+        if demo.is_loaded():
+            self.stdout.write(
+                f"The demo is already loaded ({demo.DEMO_USERS[0]} has applications); "
+                "nothing to do."
+            )
+            self.stdout.write(f"demo already loaded: {self._summary()}")
+            return
+        if demo.holds_other_data():
+            raise CommandError(
+                "The database already holds programmes or organisations that are not the "
+                "demo's. Load the demo into a freshly migrated database (make clean-demo)."
+            )
+
+        def say(line: str) -> None:
+            if verbosity >= 1:
+                self.stdout.write(line)
+
+        started = time.monotonic()
+        outbox_before = len(getattr(mail, "outbox", []))
+        if send_email:
+            built = demo.load(say=say)
+        else:
+            with override_settings(MAILERS=QUIET_MAIL), quiet_tasks():
+                built = demo.load(say=say)
+                kept_back = len(getattr(mail, "outbox", [])) - outbox_before
+            say(f"E-mails the services sent while loading, kept back: {kept_back}")
+        self._report(built, say)
+        say(f"Demo users (password {demo.DEMO_PASSWORD}): {', '.join(demo.DEMO_USERS)}")
+        say(f"Took {time.monotonic() - started:.1f} s")
+        self.stdout.write(f"demo loaded: {self._summary()}")
+
+    def _report(self, built, say) -> None:
+        accounts = PayoutAccount.objects.all()
+        say(
+            f"Payout accounts: {accounts.verified().count()} verified and in use, "
+            f"{accounts.pending().count()} awaiting verification, "
+            f"{accounts.filter(rejected_at__isnull=False).count()} rejected"
+        )
+        states = Counter(Application.objects.values_list("state", flat=True))
+        say(
+            "Applications by state: "
+            + ", ".join(f"{state} {states[state]}" for state in ApplicationState.values)
+        )
+        payments = Counter(Payment.objects.values_list("state", flat=True))
+        say("Payments by state: " + ", ".join(f"{s} {n}" for s, n in sorted(payments.items())))
+        for batch in built.batches:
+            batch.refresh_from_db()
+            kinds = sorted(
+                set(
+                    Payment.objects.filter(
+                        batch_items__batch=batch, batch_items__active=True
+                    ).values_list("payee_account_kind", flat=True)
+                )
+            )
+            say(
+                f"Payment batch #{batch.pk}: {batch.get_state_display()}, payment date "
+                f"{batch.payment_date}, created by {batch.created_by.email}, attested by "
+                f"{batch.attested_by.email}; payees by {', '.join(kinds)}"
+            )
+        claims = Counter(RepaymentClaim.objects.values_list("state", flat=True))
+        say("Repayment claims: " + ", ".join(f"{s} {n}" for s, n in sorted(claims.items())))
+
+    def _summary(self) -> str:
+        return (
+            f"{User.objects.count()} users, {Organisation.objects.count()} organisations, "
+            f"{Application.objects.count()} applications, {Decision.objects.count()} decisions, "
+            f"{Payment.objects.count()} payments, {PaymentBatch.objects.count()} batches"
+        )
