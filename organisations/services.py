@@ -182,6 +182,14 @@ def _require_verifier(actor: User, account: PayoutAccount) -> None:
             % {"organisation": account.organisation.name},
             code="conflict",
         )
+    # A declared jäv is a grants.ConflictOfInterest; read through the reverse relation on the
+    # organisation so that this app does not import grants.
+    if account.organisation.conflicts.filter(user=actor).exists():
+        raise WorkflowError(
+            _("You have declared a conflict of interest (jäv) for %(organisation)s.")
+            % {"organisation": account.organisation.name},
+            code="conflict",
+        )
     if account.created_by_id == actor.pk:
         raise WorkflowError(
             _("You entered this account yourself; another finance officer must verify it."),

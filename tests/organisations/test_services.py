@@ -420,3 +420,20 @@ def test_a_verified_account_cannot_be_rejected(verified, finance_2):
 
     assert error.code == "wrong_state"
     assert PayoutAccount.objects.get(pk=verified.pk).is_verified
+
+
+def test_a_finance_officer_with_declared_jav_cannot_verify(organisation, applicant, finance_2):
+    from grants.models import ConflictOfInterest
+
+    account = services.payout_account_add(
+        organisation=organisation,
+        actor=applicant,
+        kind="plusgiro",
+        number="4105468-5",
+        holder_name=organisation.name,
+    )
+    ConflictOfInterest.objects.create(user=finance_2, organisation=organisation, reason="Kusin")
+
+    with pytest.raises(WorkflowError, match="conflict of interest"):
+        services.payout_account_verify(account=account, actor=finance_2)
+    assert PayoutAccount.objects.get(pk=account.pk).verified_at is None
