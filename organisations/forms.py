@@ -13,8 +13,8 @@ class EmailAuthenticationForm(AuthenticationForm):
 
     error_messages = {
         "invalid_login": _(
-            "The e-mail address or the password is wrong. Both are case-sensitive for the "
-            "password only."
+            "The e-mail address or the password is wrong. Check them and try again; capital "
+            "and small letters matter in the password."
         ),
         "inactive": _("This account is inactive."),
     }
