@@ -123,7 +123,7 @@ def submission_problems(application: Application, *, check_call: bool = True) ->
         problems.append(_("Enter the amount you apply for."))
     elif not workflow.amount_within_limits(application):
         problems.append(
-            _("The amount applied for must be between %(min)s and %(max)s kronor.")
+            _("The amount applied for must be between %(min)s and %(max)s kr.")
             % {"min": _money(programme.min_amount), "max": _money(programme.max_amount)}
         )
     totals = application.budget_totals()
