@@ -5,11 +5,17 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 import holidays
+from django.utils.translation import get_language
 
 
 @lru_cache(maxsize=64)
-def _bank_holidays(year: int) -> holidays.HolidayBase:
-    return holidays.SE(years=year, include_sundays=False, categories=("public", "de_facto"))
+def _bank_holidays(year: int, language: str = "sv") -> holidays.HolidayBase:
+    return holidays.SE(
+        years=year,
+        include_sundays=False,
+        categories=("public", "de_facto"),
+        language="en_US" if language == "en" else "sv",
+    )
 
 
 def is_banking_day(day: date) -> bool:
@@ -18,8 +24,8 @@ def is_banking_day(day: date) -> bool:
 
 
 def holiday_name(day: date) -> str | None:
-    """Return the name of the holiday on ``day``, if any."""
-    return _bank_holidays(day.year).get(day)
+    """Return the name of the holiday on ``day`` in the active language, if any."""
+    return _bank_holidays(day.year, get_language() or "sv").get(day)
 
 
 def next_banking_day(day: date) -> date:

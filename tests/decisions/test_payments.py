@@ -316,12 +316,12 @@ def test_a_batched_payment_is_not_batched_again(batch, payable, finance):
     [
         pytest.param(
             date(2026, 12, 25),
-            "2026-12-25 is not a banking day (Juldagen). The next banking day is 2026-12-28.",
+            "2026-12-25 is not a banking day (Christmas Day). The next banking day is 2026-12-28.",
             id="christmas-day",
         ),
         pytest.param(
             date(2026, 6, 19),
-            "2026-06-19 is not a banking day (Midsommarafton). The next banking day is 2026-06-22.",
+            "2026-06-19 is not a banking day (Midsummer Eve). The next banking day is 2026-06-22.",
             id="midsummer-eve",
         ),
         pytest.param(None, "is not a banking day (a weekend)", id="saturday"),
