@@ -204,7 +204,7 @@ def test_the_amount_must_lie_within_the_programme_limits(
     else:
         error = submit_refused(application, applicant)
         assert error.problems == [
-            "The amount applied for must be between 10\u00a0000 and 300\u00a0000 kronor."
+            "The amount applied for must be between 10\u00a0000 and 300\u00a0000 kr."
         ]
 
 
