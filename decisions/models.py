@@ -16,7 +16,7 @@ from decisions.workflow import (
 )
 from grants.models import MONEY, Application, Programme
 from organisations.files import private_storage
-from organisations.models import PayoutAccount
+from organisations.models import PayoutAccount, StoredFile
 
 
 class DelegationRule(models.Model):
@@ -399,19 +399,11 @@ def report_attachment_path(instance, filename):
     return f"reports/{instance.report_id}/{filename}"
 
 
-class ReportAttachment(models.Model):
+class ReportAttachment(StoredFile):
     """A file attached to a follow-up report."""
 
     report = models.ForeignKey(FollowUpReport, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(_("file"), upload_to=report_attachment_path, storage=private_storage)
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveIntegerField(_("size in bytes"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
-    )
-    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("report attachment")

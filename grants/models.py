@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grants.workflow import ApplicationState, ApplicationWorkflow
 from organisations.files import private_storage
-from organisations.models import Municipality, Organisation, OrganisationDocument
+from organisations.models import Municipality, Organisation, OrganisationDocument, StoredFile
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 ZERO = Decimal("0.00")
@@ -434,7 +434,7 @@ def attachment_path(instance, filename):
     return f"applications/{instance.application_id}/{instance.kind}/{filename}"
 
 
-class Attachment(models.Model):
+class Attachment(StoredFile):
     """A file attached to an application; private, served only to those allowed."""
 
     application = models.ForeignKey(
@@ -442,14 +442,6 @@ class Attachment(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=30, choices=AttachmentKind.choices)
     file = models.FileField(_("file"), upload_to=attachment_path, storage=private_storage)
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveIntegerField(_("size in bytes"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
-    )
-    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("attachment")

@@ -303,7 +303,26 @@ def organisation_document_path(instance, filename):
     return f"organisations/{instance.organisation_id}/{instance.year}/{instance.kind}-{filename}"
 
 
-class OrganisationDocument(models.Model):
+class StoredFile(models.Model):
+    """What is kept about an uploaded file besides the file: its given name, type, size and hash.
+
+    The file itself is a ``file`` field on the concrete model, in private storage.
+    """
+
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("file type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class OrganisationDocument(StoredFile):
     """A yearly document (statutes, minutes, annual report) reused by that year's applications."""
 
     class Kind(models.TextChoices):
@@ -320,14 +339,6 @@ class OrganisationDocument(models.Model):
     file = models.FileField(
         _("file"), upload_to=organisation_document_path, storage=private_storage
     )
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveIntegerField(_("size in bytes"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
-    )
-    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("organisation document")

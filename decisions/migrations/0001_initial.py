@@ -194,7 +194,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('file', models.FileField(storage=organisations.files.private_storage, upload_to=decisions.models.report_attachment_path, verbose_name='file')),
                 ('original_name', models.CharField(max_length=255, verbose_name='file name')),
-                ('content_type', models.CharField(max_length=100, verbose_name='content type')),
+                ('content_type', models.CharField(max_length=100, verbose_name='file type')),
                 ('size', models.PositiveIntegerField(verbose_name='size in bytes')),
                 ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
                 ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded')),

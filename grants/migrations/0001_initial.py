@@ -75,7 +75,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('project_plan', 'Project plan'), ('budget_specification', 'Budget specification'), ('activity_plan', 'Activity plan'), ('cooperation_letter', 'Letter of intent from a partner'), ('cv', 'CV of the artist or project manager'), ('work_sample', 'Work sample'), ('statutes', 'Statutes'), ('annual_meeting_minutes', 'Annual meeting minutes'), ('annual_report', 'Annual report'), ('activity_report', 'Activity report'), ('other', 'Other')], max_length=30, verbose_name='kind')),
                 ('file', models.FileField(storage=organisations.files.private_storage, upload_to=grants.models.attachment_path, verbose_name='file')),
                 ('original_name', models.CharField(max_length=255, verbose_name='file name')),
-                ('content_type', models.CharField(max_length=100, verbose_name='content type')),
+                ('content_type', models.CharField(max_length=100, verbose_name='file type')),
                 ('size', models.PositiveIntegerField(verbose_name='size in bytes')),
                 ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
                 ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded')),

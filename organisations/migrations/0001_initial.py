@@ -94,7 +94,7 @@ class Migration(migrations.Migration):
                 ('year', models.PositiveSmallIntegerField(verbose_name='year')),
                 ('file', models.FileField(storage=organisations.files.private_storage, upload_to=organisations.models.organisation_document_path, verbose_name='file')),
                 ('original_name', models.CharField(max_length=255, verbose_name='file name')),
-                ('content_type', models.CharField(max_length=100, verbose_name='content type')),
+                ('content_type', models.CharField(max_length=100, verbose_name='file type')),
                 ('size', models.PositiveIntegerField(verbose_name='size in bytes')),
                 ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
                 ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded')),
