@@ -79,7 +79,7 @@ TRIGGER_SQL = {
 def _trigger_sql(schema_editor, index):
     vendor = schema_editor.connection.vendor
     if vendor not in TRIGGER_SQL:
-        raise NotImplementedError(
+        raise RuntimeError(
             f"audit: no append-only triggers for {vendor}; Bidrag supports PostgreSQL and SQLite."
         )
     return TRIGGER_SQL[vendor][index]

@@ -35,7 +35,7 @@ from decisions.models import (
 from decisions.seeding.applicants import ORG_TYPE_WEIGHTS, ApplicantFactory, sketch_organisations
 from decisions.seeding.batch import attested_batch, payable_payments
 from decisions.seeding.bulk import Tables, historical_timestamps
-from decisions.seeding.context import SeedContext, store_placeholder
+from decisions.seeding.context import SeedContext, store_sample_attachment
 from decisions.seeding.lifecycle import TABLES, write_chunk
 from decisions.seeding.payment_runs import log_historical_batches
 from decisions.seeding.reference import (
@@ -147,7 +147,7 @@ def seed(
                 delegations=delegations,
                 tables=tables,
                 trail=trail,
-                placeholder=store_placeholder(),
+                sample_attachment=store_sample_attachment(),
             )
             for start in range(0, len(plans), chunk_size):
                 write_chunk(ctx, plans[start : start + chunk_size])

@@ -230,17 +230,17 @@ def _attachments(ctx: SeedContext, case: Case) -> None:
     if case.plan.submitted is None:
         required = required[: ctx.rng.randint(0, len(required))]
     latest = case.plan.submitted or ctx.now
-    placeholder = ctx.placeholder
+    sample_attachment = ctx.sample_attachment
     for kind in required:
         ctx.tables.new(
             Attachment,
             application_id=case.application.id,
             kind=kind,
-            file=placeholder.name,
+            file=sample_attachment.name,
             original_name=ATTACHMENT_NAMES.get(kind, "Bilaga.pdf"),
             content_type="application/pdf",
-            size=placeholder.size,
-            sha256=placeholder.sha256,
+            size=sample_attachment.size,
+            sha256=sample_attachment.sha256,
             uploaded_by_id=case.author.id,
             uploaded_at=ctx.between(case.plan.created, latest),
         )

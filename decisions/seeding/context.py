@@ -28,7 +28,7 @@ PLACEHOLDER_PDF = (
 
 
 @dataclass(frozen=True)
-class Placeholder:
+class SampleAttachment:
     """The stored file every seeded attachment points to."""
 
     name: str
@@ -36,12 +36,12 @@ class Placeholder:
     sha256: str
 
 
-def store_placeholder() -> Placeholder:
-    """Store the placeholder attachment once (in private storage) and describe it."""
+def store_sample_attachment() -> SampleAttachment:
+    """Store the sample attachment once (in private storage) and describe it."""
     storage = private_storage()
     if not storage.exists(PLACEHOLDER_NAME):
         storage.save(PLACEHOLDER_NAME, ContentFile(PLACEHOLDER_PDF))
-    return Placeholder(
+    return SampleAttachment(
         name=PLACEHOLDER_NAME,
         size=len(PLACEHOLDER_PDF),
         sha256=hashlib.sha256(PLACEHOLDER_PDF).hexdigest(),
@@ -77,7 +77,7 @@ class SeedContext:
     delegations: list[Delegation]
     tables: Tables
     trail: Trail
-    placeholder: Placeholder
+    sample_attachment: SampleAttachment
     today: date = field(init=False)
     labels: dict[str, dict[str, dict[str, str]]] = field(init=False)
     batches: dict[date, HistoricalBatch] = field(default_factory=dict)
