@@ -7,7 +7,6 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from audit.models import LogEntry
 from audit.services import entries_for
 from decisions import payments as payment_services
 from decisions import services as decision_services
@@ -18,24 +17,13 @@ from grants.models import Application, CompletionRequest, Programme
 from grants.workflow import ApplicationState as S
 from organisations.errors import WorkflowError
 from organisations.services import membership_add
+from tests.assertions import refused, state_of
 
 JAV = "conflict of interest \\(jäv\\) for Storsjöteatern ideell förening"
 
 
 def later(days: int = 30):
     return timezone.localdate() + timedelta(days=days)
-
-
-def state_of(application) -> str:
-    return Application.objects.get(pk=application.pk).state
-
-
-def refused(service, **kwargs) -> WorkflowError:
-    entries_before = LogEntry.objects.count()
-    with pytest.raises(WorkflowError) as excinfo:
-        service(**kwargs)
-    assert LogEntry.objects.count() == entries_before
-    return excinfo.value
 
 
 def fill(report, actor, **overrides) -> FollowUpReport:

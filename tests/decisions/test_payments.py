@@ -8,7 +8,6 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from audit.models import LogEntry
 from audit.services import entries_for
 from decisions import banking
 from decisions import payments as services
@@ -17,8 +16,8 @@ from decisions.workflow import BatchState, PaymentState
 from grants import services as grant_services
 from grants.models import Programme
 from organisations import services as organisation_services
-from organisations.errors import WorkflowError
 from tests import factories
+from tests.assertions import refused
 
 
 def banking_day(after_days: int = 1) -> date:
@@ -28,14 +27,6 @@ def banking_day(after_days: int = 1) -> date:
 def next_saturday() -> date:
     today = timezone.localdate()
     return today + timedelta(days=(5 - today.weekday()) % 7 or 7)
-
-
-def refused(service, **kwargs) -> WorkflowError:
-    entries_before = LogEntry.objects.count()
-    with pytest.raises(WorkflowError) as excinfo:
-        service(**kwargs)
-    assert LogEntry.objects.count() == entries_before
-    return excinfo.value
 
 
 def fresh(obj):

@@ -4,12 +4,12 @@ from decimal import Decimal
 
 import pytest
 
-from audit.models import LogEntry
 from audit.services import entries_for
 from grants import services
-from grants.models import Application, Assessment, CriterionScore
+from grants.models import Assessment, CriterionScore
 from grants.workflow import ApplicationState as S
 from organisations.errors import WorkflowError
+from tests.assertions import refused, state_of
 
 PERSPECTIVES = [
     "accessibility",
@@ -38,18 +38,6 @@ def save(application, actor, **overrides) -> Assessment:
         "conditions": "Regionens logotyp ska synas.",
     }
     return services.assessment_save(application=application, actor=actor, **(fields | overrides))
-
-
-def refused(service, **kwargs) -> WorkflowError:
-    entries_before = LogEntry.objects.count()
-    with pytest.raises(WorkflowError) as excinfo:
-        service(**kwargs)
-    assert LogEntry.objects.count() == entries_before
-    return excinfo.value
-
-
-def state_of(application) -> str:
-    return Application.objects.get(pk=application.pk).state
 
 
 # assessment_save

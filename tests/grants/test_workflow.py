@@ -8,7 +8,6 @@ import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from audit.models import LogEntry
 from audit.services import entries_for
 from grants import services
 from grants.models import Application, CompletionRequest
@@ -16,6 +15,7 @@ from grants.workflow import ApplicationState as S
 from organisations.errors import WorkflowError
 from organisations.services import membership_add
 from tests import factories
+from tests.assertions import refused, state_of
 
 JAV = "conflict of interest \\(jäv\\) for Storsjöteatern ideell förening"
 
@@ -43,19 +43,6 @@ def rejected(proposed, decider, delegation):
 
 def actions(application) -> list[str]:
     return list(entries_for(application).values_list("action", flat=True))
-
-
-def refused(service, **kwargs) -> WorkflowError:
-    """Call a service that must refuse; check that it wrote nothing to the audit trail."""
-    entries_before = LogEntry.objects.count()
-    with pytest.raises(WorkflowError) as excinfo:
-        service(**kwargs)
-    assert LogEntry.objects.count() == entries_before
-    return excinfo.value
-
-
-def state_of(application) -> str:
-    return Application.objects.get(pk=application.pk).state
 
 
 def declare_jav(user, organisation):

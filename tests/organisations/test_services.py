@@ -9,16 +9,9 @@ from organisations import services
 from organisations.errors import WorkflowError
 from organisations.models import Membership, Organisation, PayoutAccount
 from tests import factories
+from tests.assertions import refused
 
 IBAN = "SE45 5000 0000 0583 9825 7466"
-
-
-def refused(service, **kwargs) -> WorkflowError:
-    entries_before = LogEntry.objects.count()
-    with pytest.raises(WorkflowError) as excinfo:
-        service(**kwargs)
-    assert LogEntry.objects.count() == entries_before
-    return excinfo.value
 
 
 def register(actor, **overrides) -> Organisation:
