@@ -25,6 +25,7 @@ from grants.models import (
     AttachmentKind,
     BudgetLine,
     Call,
+    CaseMessage,
     CaseNumberSequence,
     CompletionRequest,
     ConflictOfInterest,
@@ -472,6 +473,21 @@ class AssessmentAdmin(OrgNumberSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin
     @admin.display(description=_("weighted score"))
     def weighted_score(self, assessment):
         return assessment.weighted_score()
+
+
+@admin.register(CaseMessage)
+class CaseMessageAdmin(OrgNumberSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Messages between the applicant and the region, written on the case pages."""
+
+    list_display = ("application", "sender", "from_staff", "created_at", "read_at")
+    list_filter = ("from_staff",)
+    list_select_related = ("application", "sender")
+    search_fields = (
+        "application__case_number",
+        "application__organisation__name",
+        "application__organisation__org_number",
+    )
+    org_number_lookup = "application__organisation__org_number"
 
 
 # Jäv and case numbers

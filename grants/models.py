@@ -68,6 +68,16 @@ class AttachmentKind(models.TextChoices):
 ORGANISATION_DOCUMENT_KINDS = set(OrganisationDocument.Kind.values)
 
 
+class ApplicationPart(models.TextChoices):
+    """The parts of an application, one per step of the form; a completion request names some."""
+
+    PROJECT = "project", _("The project")
+    ACTIVITY = "activity", _("Activity, period and target groups")
+    PERSPECTIVES = "perspectives", _("Perspectives and Agenda 2030")
+    BUDGET = "budget", _("Budget")
+    ATTACHMENTS = "attachments", _("Attachments")
+
+
 class Programme(models.Model):
     """A form of grant (bidragsform) with its rules."""
 
@@ -271,6 +281,22 @@ class Application(ApplicationWorkflow):
     case_number = models.CharField(
         _("case number"), max_length=30, unique=True, null=True, blank=True
     )
+    submission_requested_at = models.DateTimeField(_("submission requested"), null=True, blank=True)
+    submission_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("submission requested by"),
+    )
+    submitted_copy = models.FileField(
+        _("copy as submitted (PDF)"),
+        upload_to="applications/submitted/",
+        storage=private_storage,
+        blank=True,
+    )
+    submitted_copy_sha256 = models.CharField(_("SHA-256 of the copy"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -493,6 +519,29 @@ class CompletionRequest(models.Model):
 
     def __str__(self):
         return f"{self.application} – {self.requested_at:%Y-%m-%d}"
+
+
+class CaseMessage(models.Model):
+    """A message in the case between the applicant's organisation and the officer.
+
+    Both sides see every message; internal notes are not messages.
+    """
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="messages")
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    from_staff = models.BooleanField(_("from the region"))
+    body = models.TextField(_("message"))
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read by the recipient"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["application", "created_at", "id"]
+        indexes = [models.Index(fields=["application", "created_at"])]
+
+    def __str__(self):
+        return f"{self.application} – {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class Assessment(models.Model):

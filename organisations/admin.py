@@ -29,6 +29,8 @@ from grants import permissions
 from organisations import services
 from organisations.errors import WorkflowError
 from organisations.models import (
+    Invitation,
+    JoinRequest,
     Membership,
     Organisation,
     OrganisationDocument,
@@ -648,3 +650,26 @@ class OrganisationDocumentAdmin(OrgNumberSearchMixin, ReadOnlyAdminMixin, admin.
         "uploaded_at",
     )
     readonly_fields = ("uploaded_at",)
+
+
+@admin.register(JoinRequest)
+class JoinRequestAdmin(OrgNumberSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Requests to join are decided by the organisation's signatories on their own pages."""
+
+    list_display = ("user", "organisation", "state", "created_at", "decided_by", "decided_at")
+    list_filter = ("state",)
+    list_select_related = ("user", "organisation", "decided_by")
+    search_fields = ("user__email", "organisation__name", "organisation__org_number")
+    org_number_lookup = "organisation__org_number"
+
+
+@admin.register(Invitation)
+class InvitationAdmin(OrgNumberSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Invitations are sent by signatories; the token itself is never stored, only its hash."""
+
+    list_display = ("email", "organisation", "role", "invited_by", "created_at", "accepted_at")
+    list_filter = ("role",)
+    list_select_related = ("organisation", "invited_by")
+    search_fields = ("email", "organisation__name", "organisation__org_number")
+    org_number_lookup = "organisation__org_number"
+    exclude = ("token_sha256",)

@@ -1,6 +1,7 @@
 """The admin: every model opens, what services own is read-only, and transitions offered there
 go through the services (lock, permission, jäv, four-eyes, audit)."""
 
+import hashlib
 from datetime import timedelta
 from decimal import Decimal
 
@@ -23,10 +24,17 @@ from decisions import services as decision_services
 from decisions.models import Decision, DelegationRule, Payment, PaymentBatch, ReportAttachment
 from decisions.workflow import BatchState, PaymentState
 from grants import services
-from grants.models import Application, ConflictOfInterest
+from grants.models import Application, CaseMessage, ConflictOfInterest
 from grants.workflow import ApplicationState as S
 from organisations import services as organisation_services
-from organisations.models import Membership, Organisation, PayoutAccount, User
+from organisations.models import (
+    Invitation,
+    JoinRequest,
+    Membership,
+    Organisation,
+    PayoutAccount,
+    User,
+)
 from tests import factories
 
 # Queries for the application change list, whatever the number of rows: session, user,
@@ -125,6 +133,17 @@ def populate(*, call, officer, officer_2, finance, finance_2, decider, name):
         actor=officer,
         message="Bifoga en budgetspecifikation.",
         due_date=today + timedelta(days=14),
+    )
+    CaseMessage.objects.create(
+        application=second, sender=officer, from_staff=True, body="Hör av er vid frågor."
+    )
+    JoinRequest.objects.create(user=factories.user(), organisation=organisation)
+    Invitation.objects.create(
+        organisation=organisation,
+        email="ny@example.org",
+        token_sha256=hashlib.sha256(name.encode()).hexdigest(),
+        invited_by=applicant,
+        expires_at=timezone.now() + timedelta(days=3),
     )
     batch = payment_services.batch_create(
         actor=finance,

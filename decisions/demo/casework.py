@@ -144,7 +144,7 @@ def _completion(demo: "DemoBuilder", spec: ApplicationSpec, officer: User) -> No
         actor=officer,
         message=message,
         due_date=demo.days(14),
-        parts=["budget", "attachments"] if spec.fate == "dismissed" else ["budget", "description"],
+        parts=["budget", "attachments"] if spec.fate == "dismissed" else ["budget", "project"],
     )
     if not reply:
         return  # the applicant has yet to answer

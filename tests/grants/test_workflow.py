@@ -31,7 +31,7 @@ def completion_requested(under_review, officer):
         actor=officer,
         message="Bifoga en tidsplan för turnén.",
         due_date=due(),
-        parts=["description"],
+        parts=["project"],
     )
     return Application.objects.get(pk=under_review.pk)
 
@@ -283,20 +283,20 @@ def test_officer_requests_completion(request, fixture, officer):
         actor=officer,
         message="  Bifoga en tidsplan.  ",
         due_date=due(),
-        parts=["description", "budget"],
+        parts=["project", "budget"],
     )
 
     application = Application.objects.get(pk=application.pk)
     assert application.state == S.COMPLETION_REQUESTED
     assert application.assigned_officer == officer
     assert completion.message == "Bifoga en tidsplan."
-    assert completion.parts == ["description", "budget"]
+    assert completion.parts == ["project", "budget"]
     assert completion.requested_by == officer
     assert completion.answered_at is None
     entry = entries_for(application).get(action="grants.application.completion_requested")
     assert entry.data == {
         "message": "Bifoga en tidsplan.",
-        "parts": ["description", "budget"],
+        "parts": ["project", "budget"],
         "due_date": due().isoformat(),
     }
 
