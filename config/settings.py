@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_fsm",
     "django_filters",
     "import_export",
@@ -82,6 +83,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+FORM_RENDERER = "config.forms.FormRenderer"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 
@@ -118,7 +120,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "organisations.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "start"
+LOGIN_REDIRECT_URL = "portal:dashboard"
 LOGOUT_REDIRECT_URL = "start"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -152,6 +154,17 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+# A form of several attachments may carry more than Django's default 2.5 MB of fields.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Where the service is reached, for links in e-mails sent outside a request (tasks, commands).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# A session ends twelve hours after login (not after every request: that would write the session
+# on every page). A draft is saved at every step and kept in the browser, so nothing typed is
+# lost when it ends.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(12 * 60 * 60)))
+# Sign-up confirmation, password reset and invitation links stay valid for three days.
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
 
 # E-mail (Django 6.1 mailers). EMAIL_BACKEND picks the backend: console in development,
 # SMTP in production; "file" writes each message to EMAIL_FILE_PATH.
@@ -208,5 +221,8 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.tasks": {"level": "WARNING"},
+        # WeasyPrint reports every stage of every render at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

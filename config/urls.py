@@ -2,15 +2,20 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from grants import views as grant_views
+from grants.views import public
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 urlpatterns += i18n_patterns(
-    path("", grant_views.start, name="start"),
-    path("tillganglighet/", grant_views.accessibility, name="accessibility"),
+    path("", public.start, name="start"),
+    path("tillganglighet/", public.accessibility, name="accessibility"),
+    path("utlysningar/", include("grants.urls_calls")),
     path("konto/", include("organisations.urls")),
+    path("mina-sidor/organisationer/", include("organisations.urls_portal")),
+    path("mina-sidor/ansokningar/", include("grants.urls_apply")),
+    path("mina-sidor/beslut/", include("decisions.urls")),
+    path("mina-sidor/", include("grants.urls_portal")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

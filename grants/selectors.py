@@ -1,9 +1,10 @@
 """Reads the pages need, limited to what the user may see (STYLE rule 2)."""
 
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from grants.models import Call
+from grants.models import Application, Call
 
 
 def calls_open(*, at=None) -> QuerySet[Call]:
@@ -14,3 +15,19 @@ def calls_open(*, at=None) -> QuerySet[Call]:
         .select_related("programme")
         .order_by("closes_at")
     )
+
+
+def applications_for_applicant(*, user) -> QuerySet[Application]:
+    """Return the applications of the organisations the user acts for, newest first."""
+    if not user.is_authenticated:
+        return Application.objects.none()
+    return (
+        Application.objects.filter(organisation__memberships__user=user)
+        .select_related("organisation", "call__programme")
+        .order_by("-updated_at")
+    )
+
+
+def application_for_applicant(*, user, pk: int) -> Application:
+    """Return one application of the user's organisations; a missing and a forbidden one are 404."""
+    return get_object_or_404(applications_for_applicant(user=user), pk=pk)

@@ -5,6 +5,7 @@ import hashlib
 from django.core.files.storage import storages
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.http import FileResponse, Http404
 from django.utils.functional import LazyObject, empty
 
 
@@ -38,3 +39,25 @@ def sha256_of(file) -> str:
         digest.update(chunk)
     file.seek(0)
     return digest.hexdigest()
+
+
+def private_file_response(stored_file, *, inline: bool = False):
+    """Return a response that sends a private file under its given name, never sniffed as HTML.
+
+    ``stored_file`` is a ``StoredFile`` (attachment, document): the name and type shown are the
+    ones recorded when it was checked on upload.
+    """
+    try:
+        handle = stored_file.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle,
+        as_attachment=not inline,
+        filename=stored_file.original_name,
+        content_type=stored_file.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -8,13 +8,19 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 
-@task()
-def send_email(*, to: list[str], template: str, context: dict, language: str = "sv") -> int:
-    """Render ``templates/email/<template>.txt`` (first line the subject) and send it."""
+def render_email(template: str, context: dict, language: str = "sv") -> tuple[str, str]:
+    """Return the subject and body of ``templates/email/<template>.txt`` (first line the subject)."""
     with translation.override(language):
         rendered = render_to_string(f"email/{template}.txt", context).strip()
     subject, _, body = rendered.partition("\n")
-    return send_mail(subject.strip(), body.strip() + "\n", settings.DEFAULT_FROM_EMAIL, to)
+    return subject.strip(), body.strip() + "\n"
+
+
+@task()
+def send_email(*, to: list[str], template: str, context: dict, language: str = "sv") -> int:
+    """Render ``templates/email/<template>.txt`` (first line the subject) and send it."""
+    subject, body = render_email(template, context, language)
+    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
 
 
 def email_on_commit(*, to: list[str], template: str, context: dict, language: str = "sv") -> None:

@@ -66,6 +66,8 @@ def test_logout_is_post_only(client, officer):
 @pytest.mark.django_db
 def test_swedish_unless_english_is_chosen(client):
     page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
-    assert 'lang="sv"' in page
+    assert '<html lang="sv">' in page
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-    assert 'lang="en"' in client.get("/").content.decode()
+    response = client.get("/", follow=True)
+    assert response.redirect_chain == [("/en/", 302)]
+    assert '<html lang="en">' in response.content.decode()

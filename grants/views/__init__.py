@@ -1,0 +1,1 @@
+"""The pages of grants: public pages, the application form and the applicant's own pages."""

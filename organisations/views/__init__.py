@@ -1,0 +1,1 @@
+"""The pages of organisations: accounts, and the organisations applicants act for."""
