@@ -8,22 +8,26 @@ queue e-mail on commit. Every refusal is a ``WorkflowError`` with a message for 
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from audit.services import entries_for, log_action
-from grants import permissions, workflow
+from grants import permissions, receipts, steps, workflow
 from grants.models import (
     Application,
+    ApplicationPart,
     Assessment,
     Attachment,
     AttachmentKind,
     BudgetLine,
     Call,
+    CaseMessage,
     CaseNumberSequence,
     CompletionRequest,
     ConflictOfInterest,
@@ -221,7 +225,13 @@ def application_create(
     return application
 
 
-def _require_editable(application: Application, actor: User) -> None:
+def _require_editable(
+    application: Application, actor: User, parts: list[str] | set[str] | tuple = ()
+) -> None:
+    """Raise unless the actor may change the application, and each of ``parts`` of it, now.
+
+    During a completion only the parts the officer named may change (``grants.steps``).
+    """
     if not permissions.is_member(actor, application.organisation):
         raise WorkflowError(
             _("Only members of %(organisation)s can change this application.")
@@ -233,6 +243,23 @@ def _require_editable(application: Application, actor: User) -> None:
             _("The application can no longer be changed: it is “%(state)s”.")
             % {"state": application.get_state_display()},
             code="wrong_state",
+        )
+    if not parts or application.state == S.DRAFT:
+        return
+    editable = steps.editable_parts(application)
+    locked = [part for part in ApplicationPart.values if part in parts and part not in editable]
+    if locked:
+        labels = dict(ApplicationPart.choices)
+        raise WorkflowError(
+            _(
+                "The officer asked you to complete only: %(editable)s. “%(locked)s” cannot be "
+                "changed now; write to the officer if it needs to."
+            )
+            % {
+                "editable": ", ".join(str(labels[part]) for part in editable),
+                "locked": ", ".join(str(labels[part]) for part in locked),
+            },
+            code="part_locked",
         )
 
 
@@ -260,18 +287,23 @@ EDITABLE_FIELDS = {
 
 @transaction.atomic
 def application_update(*, application: Application, actor: User, **fields) -> Application:
-    """Save changes to a draft, or to an application whose completion was requested."""
+    """Save changes to a draft, or to the parts of an application an officer asked to complete.
+
+    A field of a part the open completion request does not name may be sent unchanged, not
+    changed.
+    """
     application = lock_application(application)
-    _require_editable(application, actor)
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise ValueError(f"Not editable: {sorted(unknown)}")
-    changed = {}
-    for name, value in fields.items():
-        old = getattr(application, name)
-        if old != value:
-            changed[name] = {"old": old, "new": value}
-            setattr(application, name, value)
+    changed = {
+        name: {"old": getattr(application, name), "new": value}
+        for name, value in fields.items()
+        if getattr(application, name) != value
+    }
+    _require_editable(application, actor, parts={steps.FIELD_PART[name] for name in changed})
+    for name, change in changed.items():
+        setattr(application, name, change["new"])
     try:
         application.full_clean(exclude=["state", "organisation", "call", "author"])
     except ValidationError as error:
@@ -286,7 +318,7 @@ def application_update(*, application: Application, actor: User, **fields) -> Ap
 def budget_set(*, application: Application, actor: User, lines: list[dict]) -> list[BudgetLine]:
     """Replace the budget lines; each line is {kind, category, description, amount}."""
     application = lock_application(application)
-    _require_editable(application, actor)
+    _require_editable(application, actor, parts=[ApplicationPart.BUDGET])
     new_lines = []
     for order, line in enumerate(lines):
         budget_line = BudgetLine(
@@ -327,7 +359,9 @@ def attachment_add(
 ) -> Attachment:
     """Attach a file (already checked by content and size by the form) to the application."""
     application = lock_application(application)
-    _require_editable(application, actor)
+    _require_editable(application, actor, parts=[ApplicationPart.ATTACHMENTS])
+    if kind not in AttachmentKind.values:
+        raise WorkflowError(_("Choose what kind of attachment the file is."), code="invalid")
     attachment = Attachment(
         application=application,
         kind=kind,
@@ -347,6 +381,45 @@ def attachment_add(
         data={"kind": kind, "name": attachment.original_name, "sha256": attachment.sha256},
     )
     return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, attachment: Attachment, actor: User) -> None:
+    """Remove an attachment from an application that may still be changed.
+
+    What the region has received is kept: during a completion, only the files added since the
+    officer asked can be removed again.
+    """
+    application = lock_application(attachment.application)
+    _require_editable(application, actor, parts=[ApplicationPart.ATTACHMENTS])
+    attachment = Attachment.objects.filter(pk=attachment.pk, application=application).first()
+    if attachment is None:
+        raise WorkflowError(_("The attachment has already been removed."), code="gone")
+    received_until = None
+    if application.state != S.DRAFT:
+        request = steps.open_completion_request(application)
+        received_until = request.requested_at if request else application.submitted_at
+    if received_until and attachment.uploaded_at <= received_until:
+        raise WorkflowError(
+            _(
+                "“%(name)s” was received with the application and stays in the case. Upload a "
+                "new file if it needs to be replaced."
+            )
+            % {"name": attachment.original_name},
+            code="received",
+        )
+    data = {
+        "kind": attachment.kind,
+        "name": attachment.original_name,
+        "sha256": attachment.sha256,
+    }
+    stored_name = attachment.file.name
+    storage = attachment.file.storage
+    attachment.delete()
+    application.save(update_fields=["updated_at"])
+    log_action(application, "grants.application.attachment_removed", actor=actor, data=data)
+    # The file goes only once the row is surely gone; a rollback keeps both.
+    transaction.on_commit(lambda: storage.delete(stored_name))
 
 
 # Case numbers
@@ -397,13 +470,78 @@ def application_submit(*, application: Application, actor: User) -> Application:
             "requested_amount": application.requested_amount,
         },
     )
-    email_on_commit(
-        to=[actor.email, application.organisation.email],
-        template="application_submitted",
-        context=_application_facts(application)
-        | {"requested_amount": _money(application.requested_amount)},
-        language=application.letter_language,
+    # The copy is written now, in the submitting transaction, so that it shows exactly what was
+    # submitted however late the task runs; the task makes the PDF, stores it and e-mails it.
+    application_id = application.pk
+    copy_html = receipts.submitted_copy_html(application)
+    transaction.on_commit(
+        lambda: receipts.application_receipt_send.enqueue(
+            application_id=application_id, copy_html=copy_html
+        )
     )
+    return application
+
+
+@transaction.atomic
+def application_request_submission(*, application: Application, actor: User) -> Application:
+    """Ask the organisation's signatories to submit a draft that is ready; any member may."""
+    application = lock_application(application)
+    organisation = application.organisation
+    if not permissions.is_member(actor, organisation):
+        raise WorkflowError(
+            _("Only members of %(organisation)s can do this.")
+            % {"organisation": organisation.name},
+            code="not_member",
+        )
+    if application.state != S.DRAFT:
+        raise WorkflowError(
+            _("Only a draft can be sent to a signatory; this application is “%(state)s”.")
+            % {"state": application.get_state_display()},
+            code="wrong_state",
+        )
+    problems = submission_problems(application)
+    if problems:
+        raise WorkflowError(
+            _("The application is not ready to be submitted: %(problem)s")
+            % {"problem": problems[0]},
+            problems=problems,
+            code="not_eligible",
+        )
+    application.submission_requested_at = timezone.now()
+    application.submission_requested_by = actor
+    application.save(
+        update_fields=["submission_requested_at", "submission_requested_by", "updated_at"]
+    )
+    signatories = list(
+        organisation.memberships.filter(role="signatory", user__is_active=True)
+        .exclude(user=actor)
+        .values_list("user__email", "user__language")
+    )
+    log_action(
+        application,
+        "grants.application.submission_requested",
+        actor=actor,
+        data={"signatories": sorted(email for email, _language in signatories)},
+    )
+    # Each signatory reads the request, and follows the link, in their own language.
+    by_language: dict[str, list[str]] = {}
+    for email, language in signatories:
+        by_language.setdefault(language or "sv", []).append(email)
+    for language, emails in sorted(by_language.items()):
+        with translation.override(language):
+            path = reverse("apply:step", kwargs={"pk": application.pk, "step": "review"})
+        call_title = application.call.title_en if language == "en" else application.call.title_sv
+        email_on_commit(
+            to=emails,
+            template="submission_requested",
+            context=_application_facts(application)
+            | {
+                "call": call_title,
+                "requested_by": actor.full_name or actor.email,
+                "link": settings.SITE_URL + path,
+            },
+            language=language,
+        )
     return application
 
 
@@ -743,3 +881,112 @@ def conflict_declare(
             },
         )
     return conflict
+
+
+# Messages
+
+#: The longest message either side may write in the case.
+CASE_MESSAGE_MAX_LENGTH = 5000
+
+
+def _case_link(application: Application, language: str) -> str:
+    """Return the absolute address of the applicant's case page, in the recipient's language."""
+    with translation.override(language):
+        return settings.SITE_URL + reverse("portal:application", args=[application.pk])
+
+
+def messages_open(application: Application) -> bool:
+    """Return whether messages can be written in the case: submitted, and neither withdrawn nor
+    closed."""
+    return application.case_number is not None and application.state not in {
+        S.WITHDRAWN,
+        S.CLOSED,
+    }
+
+
+@transaction.atomic
+def case_message_send(*, application: Application, actor: User, body: str) -> CaseMessage:
+    """Write a message in the case: from the applicant's organisation, or from its officer.
+
+    Members of the organisation write once the application is submitted; staff who may handle it
+    (without jäv) write from the region. The other side is told by e-mail, without the text: the
+    message is read on the case page, behind the login.
+    """
+    application = lock_application(application)
+    body = body.strip()
+    if permissions.is_member(actor, application.organisation):
+        from_staff = False
+    elif permissions.can_handle(application, actor):
+        from_staff = True
+    else:
+        raise WorkflowError(
+            _("Only members of %(organisation)s and the officers handling the case can write here.")
+            % {"organisation": application.organisation.name},
+            code="denied",
+        )
+    if application.case_number is None:
+        raise WorkflowError(
+            _("Messages can be sent once the application has been submitted."),
+            code="wrong_state",
+        )
+    if not messages_open(application):
+        raise WorkflowError(
+            _(
+                "The case is closed, so no more messages can be written here. Write to the "
+                "region by e-mail and give the case number."
+            ),
+            code="wrong_state",
+        )
+    if not body:
+        raise WorkflowError(_("Write a message before sending."), code="invalid")
+    if len(body) > CASE_MESSAGE_MAX_LENGTH:
+        raise WorkflowError(
+            _("A message can be at most %(max)s characters long.")
+            % {"max": CASE_MESSAGE_MAX_LENGTH},
+            code="invalid",
+        )
+    message = CaseMessage.objects.create(
+        application=application, sender=actor, from_staff=from_staff, body=body
+    )
+    log_action(
+        application,
+        "grants.message.sent",
+        actor=actor,
+        data={"message": message.pk, "from_staff": from_staff},
+    )
+    facts = _application_facts(application) | {"sender": actor.full_name}
+    if from_staff:
+        language = application.letter_language
+        email_on_commit(
+            to=_signatory_emails(application.organisation) + [application.author.email],
+            template="case_message_to_applicant",
+            context=facts | {"link": _case_link(application, language)},
+            language=language,
+        )
+    elif application.assigned_officer is not None:
+        officer = application.assigned_officer
+        email_on_commit(
+            to=[officer.email],
+            template="case_message_to_officer",
+            context=facts | {"link": settings.SITE_URL + "/handlaggning/"},
+            language=officer.language,
+        )
+    return message
+
+
+@transaction.atomic
+def case_messages_mark_read(*, application: Application, reader: User) -> int:
+    """Mark the other side's unread messages read, when ``reader`` views the case; return how many.
+
+    A member of the organisation reads the region's messages; an officer who may handle the case
+    reads the organisation's. Anyone else reads nothing.
+    """
+    if permissions.is_member(reader, application.organisation):
+        from_staff = True
+    elif permissions.can_handle(application, reader):
+        from_staff = False
+    else:
+        return 0
+    return CaseMessage.objects.filter(
+        application=application, from_staff=from_staff, read_at__isnull=True
+    ).update(read_at=timezone.now())

@@ -457,7 +457,10 @@ COMPLETION_MESSAGES = [
     ("Komplettera budgeten med en specifikation av arvodena.", ["budget"]),
     ("Bifoga en projektplan med tidsplan.", ["attachments"]),
     ("Beskriv hur ni arbetar med tillgänglighet.", ["perspectives"]),
-    ("Ange vilka samarbetspartner som medverkar och bifoga avsiktsförklaring.", ["project", "attachments"]),
+    (
+        "Ange vilka samarbetspartner som medverkar och bifoga avsiktsförklaring.",
+        ["project", "attachments"],
+    ),
 ]
 
 COMPLETION_REPLIES = [

@@ -31,7 +31,7 @@ def completion_requested(under_review, officer):
         actor=officer,
         message="Bifoga en tidsplan för turnén.",
         due_date=due(),
-        parts=["project"],
+        parts=["project", "budget", "attachments"],
     )
     return Application.objects.get(pk=under_review.pk)
 
