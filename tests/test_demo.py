@@ -13,7 +13,7 @@ from django.db import transaction
 
 from decisions.models import Decision, Payment, PaymentBatch, RepaymentClaim
 from decisions.workflow import BatchState, PaymentState
-from grants.models import Application, Attachment, Call
+from grants.models import Application, Attachment, Call, CaseMessage
 from grants.workflow import ApplicationState
 from organisations.models import Membership, Organisation, PayoutAccount, User
 from organisations.validators import normalise_org_number
@@ -165,6 +165,22 @@ class TestDemoData:
             reader = pypdf.PdfReader(io.BytesIO(file.read()))
 
         assert attachment.application.title in reader.pages[0].extract_text()
+
+    def test_applicant_a_meets_messages_a_request_to_join_and_an_invitation(self, db):
+        organisation = Organisation.objects.get(
+            memberships__user__email="applicant-a@example.org",
+            memberships__role="signatory",
+            name="Kulturföreningen Storsjöljus",
+        )
+
+        assert CaseMessage.objects.filter(
+            application__organisation=organisation, from_staff=True
+        ).exists()
+        assert CaseMessage.objects.filter(
+            application__organisation=organisation, from_staff=False
+        ).exists()
+        assert organisation.join_requests.filter(state="pending").count() == 1
+        assert [invitation.is_open for invitation in organisation.invitations.all()] == [True]
 
     def test_the_audit_chain_verifies(self, db):
         out = io.StringIO()

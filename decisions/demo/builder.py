@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from decisions.demo import after_decision, casework, documents
+from decisions.demo import after_decision, casework, documents, portal
 from decisions.demo.applications import (
     APPLICATIONS,
     ARR,
@@ -82,6 +82,7 @@ class DemoBuilder:
         after_decision.pay_confirmed_batch(self)
         after_decision.follow_up(self)
         after_decision.build_attested_batch(self)
+        portal.write_portal_activity(self)
         return self.built
 
     # Lookups
