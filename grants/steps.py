@@ -2,7 +2,7 @@
 
 The form has one step per ``ApplicationPart`` and ends with the review. A completion request
 names the parts the applicant may change; the services refuse changes to the others
-(``grants.services._require_editable``), and the pages show those parts read-only.
+(``grants.services.drafts._require_editable``), and the pages show those parts read-only.
 """
 
 from django.utils.translation import gettext_lazy as _

@@ -29,10 +29,12 @@ from decisions.models import Decision, FollowUpReport, Payment, PaymentBatch, Pa
 from decisions.workflow import BatchState, PaymentState
 from grants import services
 from grants.models import Application, CaseNumberSequence
+from grants.services import submission as submission_services
 from grants.workflow import ApplicationState
 from organisations import services as organisation_services
 from organisations.errors import WorkflowError
 from organisations.models import PayoutAccount
+from organisations.services import payout_accounts as payout_account_services
 from tests import factories
 
 # A flush after each test empties the tables; the roles come back through post_migrate.
@@ -289,7 +291,7 @@ def test_a_submission_failing_after_taking_its_number_gives_the_number_back(
 ):
     drafts = [complete_draft(call, finance) for _ in range(20)]
     failing = {draft.pk for draft in drafts[1::4]}
-    real_log_action = services.log_action
+    real_log_action = submission_services.log_action
 
     def log_action(obj, action, **kwargs):
         # Fails after the case number is taken, inside the submission's transaction.
@@ -297,7 +299,7 @@ def test_a_submission_failing_after_taking_its_number_gives_the_number_back(
             raise ConnectionError("the audit trail is unreachable")
         return real_log_action(obj, action, **kwargs)
 
-    monkeypatch.setattr(services, "log_action", log_action)
+    monkeypatch.setattr(submission_services, "log_action", log_action)
 
     outcomes = run_together(*(submit(draft) for draft in drafts))
 
@@ -585,7 +587,7 @@ def test_an_account_verified_while_the_applicant_changes_it_stays_in_use(
     pending_account, applicant, finance, monkeypatch
 ):
     verifying = threading.Event()
-    real_log_action = organisation_services.log_action
+    real_log_action = payout_account_services.log_action
 
     # An interleaving that can happen by chance, made certain: the applicant saves a new
     # account while the verification is written but not yet committed.
@@ -596,7 +598,7 @@ def test_an_account_verified_while_the_applicant_changes_it_stays_in_use(
             time.sleep(0.5)
         return entry
 
-    monkeypatch.setattr(organisation_services, "log_action", log_action)
+    monkeypatch.setattr(payout_account_services, "log_action", log_action)
 
     def change_account():
         verifying.wait(timeout=10)
