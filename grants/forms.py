@@ -12,6 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
 from django.utils import formats
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from grants.models import (
@@ -188,8 +189,9 @@ class PerspectivesForm(StepForm):
         label=_("Which Agenda 2030 goals does the project serve?"),
         required=False,
         coerce=int,
+        # Lazy, so each request reads the goals in its own language.
         choices=[
-            (number, _("Goal %(number)s: %(name)s") % {"number": number, "name": name})
+            (number, format_lazy(_("Goal {number}: {name}"), number=number, name=name))
             for number, name in AGENDA_2030_GOALS
         ],
         widget=forms.CheckboxSelectMultiple,

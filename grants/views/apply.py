@@ -58,6 +58,17 @@ def login_required_keeping_post(view):
                     "wrote is kept, and you can check it and save."
                 ),
             )
+            files = [file.name for file in request.FILES.values()]
+            if files:
+                # A file cannot be kept for someone not logged in: anyone could fill the disk.
+                messages.warning(
+                    request,
+                    _(
+                        "The file “%(names)s” was not uploaded. After logging in, choose it "
+                        "again; the files uploaded before are all kept."
+                    )
+                    % {"names": "”, “".join(files)},
+                )
         return redirect_to_login(request.get_full_path())
 
     return wrapper

@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from grants import selectors, services, steps
@@ -49,15 +48,14 @@ def attachments_step(request, application: Application):
             except WorkflowError as error:
                 form.add_error(None, str(error))
             else:
-                messages.success(
-                    request,
-                    ngettext(
-                        "The file “%(name)s” is attached.",
-                        "%(count)s files are attached.",
-                        len(uploads),
-                    )
-                    % {"name": uploads[0].original_name, "count": len(uploads)},
-                )
+                if len(uploads) == 1:
+                    attached = _("The file “%(name)s” is attached.") % {
+                        "name": uploads[0].original_name
+                    }
+                else:
+                    # Never one: a plural form needs no ngettext.
+                    attached = _("%(count)s files are attached.") % {"count": len(uploads)}
+                messages.success(request, attached)
                 return _step_url(application)
     requirements = requirements_of(application)
     return render(

@@ -189,6 +189,21 @@ def test_a_step_posted_while_logged_out_is_kept_over_the_login(client, applicant
     assert 'id="restored-notice"' not in page(client.get(url))
 
 
+def test_a_file_chosen_while_logged_out_is_named_to_choose_again(client, applicant, draft):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    url = step_url(draft, "attachments")
+    upload = SimpleUploadedFile("Turnéplan.pdf", factories.PDF_BYTES, "application/pdf")
+    attached = draft.attachments.count()
+
+    response = client.post(url, {"kind": "project_plan", "files": upload}, follow=True)
+
+    text = page(response)
+    assert "Turnéplan.pdf" in text
+    assert "choose it again" in text
+    assert draft.attachments.count() == attached
+
+
 def test_a_stashed_budget_comes_back_with_every_line(client, applicant, draft):
     url = step_url(draft, "budget")
     client.post(

@@ -102,7 +102,8 @@ def test_a_signatory_declines(
     assert decided.state == JoinRequest.State.DECLINED
     assert not Membership.objects.filter(user=applicant_b).exists()
     assert entries_for(decided).filter(action="organisations.join_request.declined").exists()
-    assert "declined" in mailoutbox[-1].subject
+    # In the requester's language, Swedish.
+    assert "avböjdes" in mailoutbox[-1].subject
 
 
 def test_a_contact_person_cannot_decide(organisation, member, applicant_b):
