@@ -8,7 +8,7 @@ grants (imports run decisions → grants → organisations), so membership is re
 import hashlib
 from typing import NamedTuple
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -141,4 +141,35 @@ def document_for_member(*, user: User, organisation_pk: int, pk: int) -> Organis
             organisation_id=organisation_pk, organisation__memberships__user=user
         ),
         pk=pk,
+    )
+
+
+def memberships_with_accounts(*, user: User) -> QuerySet[Membership]:
+    """Return the user's memberships with their organisations and the payout accounts not
+    replaced (``organisation.open_accounts``), by organisation name."""
+    accounts = PayoutAccount.objects.filter(superseded_at__isnull=True).order_by("-created_at")
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("organisation")
+        .prefetch_related(
+            Prefetch("organisation__payout_accounts", queryset=accounts, to_attr="open_accounts")
+        )
+        .order_by("organisation__name")
+    )
+
+
+def invitations_for_user(*, user: User) -> QuerySet[Invitation]:
+    """Return the open invitations sent to the user's e-mail address."""
+    return Invitation.objects.filter(
+        email__iexact=user.email,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).select_related("organisation")
+
+
+def join_requests_of(*, user: User) -> QuerySet[JoinRequest]:
+    """Return the user's own requests to join that await a signatory."""
+    return JoinRequest.objects.filter(user=user, state=JoinRequest.State.PENDING).select_related(
+        "organisation"
     )

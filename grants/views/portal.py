@@ -8,64 +8,25 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
-from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from grants import permissions, selectors, services
 from grants.forms_portal import CaseMessageForm, CompletionReplyForm, WithdrawForm
-from grants.models import ApplicationPart, CaseMessage, CompletionRequest
+from grants.models import ApplicationPart, CompletionRequest
 from grants.timeline import applicant_status, applicant_timeline, decision_of, staff_label
 from grants.workflow import UNDECIDED_STATES, ApplicationState
+from organisations import selectors as organisation_selectors
 from organisations.errors import WorkflowError
-from organisations.models import Invitation, JoinRequest, Membership, PayoutAccount
+from organisations.models import Membership
 
 S = ApplicationState
 FIRST_STEP = ApplicationPart.PROJECT
 
 
 # The dashboard
-
-
-def _memberships(user) -> list[Membership]:
-    """Return the user's memberships with their organisations and payout accounts in use."""
-    accounts = PayoutAccount.objects.filter(superseded_at__isnull=True).order_by("-created_at")
-    return list(
-        Membership.objects.filter(user=user)
-        .select_related("organisation")
-        .prefetch_related(
-            Prefetch("organisation__payout_accounts", queryset=accounts, to_attr="open_accounts")
-        )
-        .order_by("organisation__name")
-    )
-
-
-def _dashboard_applications(user):
-    """Return the user's applications with the open request's due date and unread messages."""
-    open_request_due = CompletionRequest.objects.filter(
-        application=OuterRef("pk"), answered_at__isnull=True
-    ).values("due_date")[:1]
-    unread = (
-        CaseMessage.objects.filter(
-            application=OuterRef("pk"), from_staff=True, read_at__isnull=True
-        )
-        .order_by()
-        .values("application")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return (
-        selectors.applications_for_applicant(user=user)
-        .select_related("decision")
-        .annotate(
-            open_request_due=Subquery(open_request_due),
-            unread_messages=Coalesce(Subquery(unread), Value(0), output_field=IntegerField()),
-        )
-    )
 
 
 def payout_status(organisation) -> dict:
@@ -133,9 +94,9 @@ def next_step(application) -> tuple[str, str] | None:
 def dashboard(request):
     """Show the organisations the user acts for, their applications and what to do next."""
     user = request.user
-    memberships = _memberships(user)
+    memberships = list(organisation_selectors.memberships_with_accounts(user=user))
     by_organisation = defaultdict(list)
-    for application in _dashboard_applications(user):
+    for application in selectors.applications_for_dashboard(user=user):
         application.status = applicant_status(application, due_date=application.open_request_due)
         application.next_step = next_step(application)
         by_organisation[application.organisation_id].append(application)
@@ -153,15 +114,8 @@ def dashboard(request):
         }
         for membership in memberships
     ]
-    invitations = Invitation.objects.filter(
-        email__iexact=user.email,
-        accepted_at__isnull=True,
-        revoked_at__isnull=True,
-        expires_at__gt=timezone.now(),
-    ).select_related("organisation")
-    join_requests = JoinRequest.objects.filter(
-        user=user, state=JoinRequest.State.PENDING
-    ).select_related("organisation")
+    invitations = organisation_selectors.invitations_for_user(user=user)
+    join_requests = organisation_selectors.join_requests_of(user=user)
     return render(
         request,
         "grants/portal/dashboard.html",
