@@ -6,6 +6,7 @@ DEBUG on, the demo secret key or no ALLOWED_HOSTS.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "django_tasks_db",
+    "axes",
     "audit",
     "organisations",
     "grants",
@@ -80,6 +82,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it turns a refused login into the "locked out" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -122,6 +126,12 @@ AUTH_USER_MODEL = "organisations.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:dashboard"
 LOGOUT_REDIRECT_URL = "start"
+# django-axes counts failed logins and refuses the login, before any password is checked, once
+# there are too many; then ModelBackend checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -165,6 +175,57 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(12 * 60 * 60)))
 # Sign-up confirmation, password reset and invitation links stay valid for three days.
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
+
+# Reverse proxies in front of Django that append the client's address to X-Forwarded-For. 0: the
+# client is REMOTE_ADDR. Behind one proxy REMOTE_ADDR is the proxy, the same for everyone, so
+# set 1; the login lockout and the e-mail throttle would otherwise count all visitors as one.
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+
+# The cache counts e-mails asked for per address and client (organisations/throttle.py). The
+# default is per process: several web processes need a shared one, e.g. CACHE_BACKEND=database
+# (then run `manage.py createcachetable`).
+_CACHE_BACKENDS = {
+    "locmem": "django.core.cache.backends.locmem.LocMemCache",
+    "database": "django.core.cache.backends.db.DatabaseCache",
+}
+_cache_choice = os.environ.get("CACHE_BACKEND", "locmem")
+CACHES = {
+    "default": {
+        "BACKEND": _CACHE_BACKENDS.get(_cache_choice, _cache_choice),
+        "LOCATION": os.environ.get(
+            "CACHE_LOCATION", "bidrag_cache" if _cache_choice == "database" else "bidrag"
+        ),
+    }
+}
+
+# Login lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one e-mail address
+# from one client address, that pair may not log in for AXES_COOLOFF_MINUTES; every further try
+# starts the wait again, and choosing a new password through the e-mailed link ends it. The pair,
+# not the address alone: locking by address would let anyone lock out a treasurer by typing
+# wrong passwords for them; the treasurer's own computer still gets in. The attempts are kept in
+# the database (shared by all web processes) until the wait is over.
+AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+_cooloff_minutes = int(os.environ.get("AXES_COOLOFF_MINUTES", "15"))
+if AXES_FAILURE_LIMIT < 1 or _cooloff_minutes < 1:
+    raise ImproperlyConfigured("AXES_FAILURE_LIMIT and AXES_COOLOFF_MINUTES must be at least 1.")
+AXES_COOLOFF_TIME = timedelta(minutes=_cooloff_minutes)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# EmailAuthenticationForm's field is "username"; counted in small letters, since the login
+# ignores case and "Anna@…" must not give another five tries.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "organisations.throttle.login_username"
+AXES_CLIENT_IP_CALLABLE = "organisations.throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "organisations.views.accounts.locked_out"
+# No table of every successful login with address and browser (data minimisation).
+AXES_DISABLE_ACCESS_LOG = True
+
+# At most this many account e-mails (sign-up, confirmation link again, password reset) in an
+# hour to one address, and from one client address; past that the page reads the same but
+# nothing is sent.
+EMAIL_LIMIT_PER_ADDRESS = int(os.environ.get("EMAIL_LIMIT_PER_ADDRESS", "3"))
+EMAIL_LIMIT_PER_IP = int(os.environ.get("EMAIL_LIMIT_PER_IP", "20"))
 
 # E-mail (Django 6.1 mailers). EMAIL_BACKEND picks the backend: console in development,
 # SMTP in production; "file" writes each message to EMAIL_FILE_PATH.
@@ -221,6 +282,8 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.tasks": {"level": "WARNING"},
+        # django-axes reports every login at INFO; failures and lockouts are warnings.
+        "axes": {"level": "WARNING"},
         # WeasyPrint reports every stage of every render at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

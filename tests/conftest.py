@@ -34,6 +34,16 @@ def _english_and_fast_passwords(settings):
         yield
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Start every test with an empty cache: the e-mail throttle counts in it."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _private_media(tmp_path_factory):
     """Keep the files uploaded during the test run in a temporary folder."""

@@ -1,7 +1,10 @@
 """Account pages: sign up and confirm the e-mail address, log in, passwords, the account page."""
 
+import math
 from urllib.parse import urlencode, urlsplit
 
+from axes.helpers import get_cool_off
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
@@ -24,6 +27,7 @@ from django.views.i18n import set_language
 from organisations import forms, services
 from organisations.errors import WorkflowError
 from organisations.models import User
+from organisations.throttle import email_allowed
 
 # --- Helpers shared by the pages ---------------------------------------------------------------
 
@@ -114,6 +118,9 @@ def signup(request):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        done = redirect(_with_next(reverse("accounts:signup_done"), next_url))
+        if not email_allowed(request, data["email"], "sign-up"):
+            return done
         try:
             user = services.user_sign_up(
                 full_name=data["full_name"],
@@ -134,7 +141,7 @@ def signup(request):
                 _send_account_exists(request, existing)
         else:
             _send_activation(request, user, next_url)
-        return redirect(_with_next(reverse("accounts:signup_done"), next_url))
+        return done
     return _signup_page(request, form, next_url)
 
 
@@ -161,11 +168,13 @@ def resend_activation(request):
     next_url = _safe_next(request)
     form = forms.ResendActivationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        user = User.objects.filter(email__iexact=form.cleaned_data["email"]).first()
-        if user is not None and services.user_is_pending(user):
-            _send_activation(request, user, next_url)
-        elif user is not None and user.is_active:
-            _send_account_exists(request, user)
+        email = form.cleaned_data["email"]
+        if email_allowed(request, email, "confirmation link"):
+            user = User.objects.filter(email__iexact=email).first()
+            if user is not None and services.user_is_pending(user):
+                _send_activation(request, user, next_url)
+            elif user is not None and user.is_active:
+                _send_account_exists(request, user)
         return redirect(_with_next(reverse("accounts:signup_done"), next_url))
     return render(request, "accounts/resend_activation.html", {"form": form, "next": next_url})
 
@@ -192,7 +201,7 @@ def activate(request, uidb64, token):
             services.user_activate(user=user)
         except WorkflowError:
             return _link_invalid(request, next_url)
-        login(request, user)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         with translation.override(user.language):
             messages.success(
                 request, _("Your e-mail address is confirmed and you are logged in. Welcome!")
@@ -218,11 +227,28 @@ class LoginView(auth_views.LoginView):
         return remember_language(response, language)
 
 
+def locked_out(request, original_response=None, credentials=None):
+    """The page django-axes shows instead of logging in, once there were too many wrong tries."""
+    cool_off = get_cool_off(request)
+    minutes = math.ceil(cool_off.total_seconds() / 60) if cool_off else None
+    return render(
+        request,
+        "accounts/locked_out.html",
+        {"minutes": minutes},
+        status=settings.AXES_HTTP_RESPONSE_CODE,
+    )
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     """Ask for a link to choose a new password (nothing tells whether the address exists)."""
 
     form_class = forms.AccountPasswordResetForm
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        if not email_allowed(self.request, form.cleaned_data["email"], "password reset"):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
@@ -237,6 +263,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
             actor=form.user,
             via="reset",
         )
+        # The owner of the address chose a new password: end a login lockout on the account.
+        axes_reset(username=form.user.email.lower())
         del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
         return HttpResponseRedirect(self.get_success_url())
 
