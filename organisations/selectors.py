@@ -32,6 +32,11 @@ def organisations_for_user(*, user: User) -> QuerySet[Organisation]:
     )
 
 
+def is_registered(*, org_number: str) -> bool:
+    """Return whether an organisation with this (normalised) number is registered."""
+    return Organisation.objects.filter(org_number=org_number).exists()
+
+
 def organisation_for_member(*, user: User, pk: int) -> Organisation:
     """Return the organisation with ``role`` if the user acts for it; raise Http404 otherwise."""
     return get_object_or_404(organisations_for_user(user=user), pk=pk)

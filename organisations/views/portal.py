@@ -51,40 +51,53 @@ def _masked(org_number: str) -> str:
 
 @login_required
 def register(request):
-    """Register an organisation; if its number is already registered, offer to ask to join."""
+    """Register an organisation; if its number is already registered, offer to ask to join.
+
+    The number is looked at first: someone whose organisation is registered is offered to join
+    at once, without having to fill in the address first.
+    """
     form = OrganisationRegisterForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            organisation = services.organisation_register(actor=request.user, **form.cleaned_data)
-        except WorkflowError as error:
-            if error.code != "already_registered":
-                _add_error(form, error)
-            else:
-                number = form.cleaned_data["org_number"]
-                mine = selectors.organisations_for_user(user=request.user)
-                if existing := mine.filter(org_number=number).first():
-                    messages.info(
-                        request,
-                        _("You already act for %(organisation)s.")
-                        % {"organisation": existing.name},
-                    )
-                    return redirect("organisations:detail", pk=existing.pk)
-                # Kept on the server, so the page shows nothing of the organisation but the
-                # number as typed, masked if it is a personnummer.
-                request.session[JOIN_SESSION_KEY] = number
-                return render(
-                    request,
-                    "organisations/join_request.html",
-                    {"form": JoinRequestForm(), "display_number": _masked(number)},
+    if request.method == "POST":
+        valid = form.is_valid()
+        number = None if "org_number" in form.errors else form.cleaned_data.get("org_number")
+        if number and selectors.is_registered(org_number=number):
+            return _offer_to_join(request, number)
+        if valid:
+            try:
+                organisation = services.organisation_register(
+                    actor=request.user, **form.cleaned_data
                 )
-        else:
-            messages.success(
-                request,
-                _("%(name)s is registered and you are its signatory.")
-                % {"name": organisation.name},
-            )
-            return redirect("organisations:detail", pk=organisation.pk)
+            except WorkflowError as error:
+                if error.code != "already_registered":  # registered meanwhile
+                    _add_error(form, error)
+                else:
+                    return _offer_to_join(request, number)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s is registered and you are its signatory.")
+                    % {"name": organisation.name},
+                )
+                return redirect("organisations:detail", pk=organisation.pk)
     return render(request, "organisations/register.html", {"form": form})
+
+
+def _offer_to_join(request, number: str):
+    """Show the request to join for a registered number, or the organisation to a member."""
+    mine = selectors.organisations_for_user(user=request.user)
+    if existing := mine.filter(org_number=number).first():
+        messages.info(
+            request, _("You already act for %(organisation)s.") % {"organisation": existing.name}
+        )
+        return redirect("organisations:detail", pk=existing.pk)
+    # Kept on the server, so the page shows nothing of the organisation but the number as
+    # typed, masked if it is a personnummer.
+    request.session[JOIN_SESSION_KEY] = number
+    return render(
+        request,
+        "organisations/join_request.html",
+        {"form": JoinRequestForm(), "display_number": _masked(number)},
+    )
 
 
 @login_required

@@ -19,7 +19,7 @@ from django.utils.http import urlsafe_base64_encode
 from grants import services
 from organisations import services as organisation_services
 from tests import factories
-from tests.e2e.browsing import url, visit
+from tests.e2e.browsing import follow, url, visit
 
 pytestmark = pytest.mark.e2e
 
@@ -83,3 +83,25 @@ def test_application_pages_in_each_state(
         ("case-decided", url("portal:application", approved.pk)),
     ]:
         visit(page, path, name=name)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_asking_to_join_an_organisation_already_registered(
+    open_page, organisation, applicant, applicant_b, device
+):
+    page = open_page(user=applicant_b, device=device)
+    visit(page, url("organisations:register"))
+    form = page.locator("main form")
+    form.locator("[name=name]").fill("Storsjöteatern")
+    form.locator("[name=org_number]").fill(organisation.org_number)
+    form.locator("[name=org_type]").select_option("association")
+    form.locator("[name=municipality]").select_option("2380")
+    follow(page, form.locator("button[type=submit]"), name="join-request")
+    # The page tells nothing about the organisation but that it is registered.
+    assert organisation.name not in page.locator("main").inner_text()
+    page.locator("main form textarea").fill("Jag är ny kassör.")
+    follow(page, page.locator("main form button[type=submit]"))
+
+    signatory = open_page(user=applicant, device=device)
+    visit(signatory, url("organisations:detail", organisation.pk), name="organisation-join-pending")
+    assert applicant_b.full_name in signatory.locator("main").inner_text()

@@ -155,6 +155,20 @@ def test_a_registered_number_offers_to_ask_to_join_without_showing_the_organisat
     assert Organisation.objects.count() == 1
 
 
+def test_a_registered_number_is_offered_to_join_before_the_address_is_asked_for(
+    client, organisation, applicant_b
+):
+    client.force_login(applicant_b)
+
+    response = client.post(
+        reverse("organisations:register"),
+        {"org_number": organisation.org_number, "org_type": "association", "name": ""},
+    )
+
+    assert response.templates[0].name == "organisations/join_request.html"
+    assert Organisation.objects.count() == 1
+
+
 def test_a_registered_personnummer_stays_masked_on_the_join_page(client, sole_trader, applicant_b):
     client.force_login(applicant_b)
 
