@@ -115,11 +115,16 @@ class PayoutAccountStatus(NamedTuple):
 
 
 def payout_account_status(*, organisation: Organisation) -> PayoutAccountStatus:
-    """Return the organisation's payout accounts as the applicant needs to see them.
+    """Return the organisation's payout accounts as the applicant needs to see them."""
+    return payout_account_status_of(organisation.payout_accounts.order_by("-created_at", "-pk"))
+
+
+def payout_account_status_of(accounts) -> PayoutAccountStatus:
+    """Return the status from all of an organisation's accounts, newest first.
 
     A rejection is shown only while it is the latest thing that happened to the account.
     """
-    accounts = list(organisation.payout_accounts.order_by("-created_at", "-pk"))
+    accounts = list(accounts)
     current = [a for a in accounts if a.superseded_at is None and a.rejected_at is None]
     latest = accounts[0] if accounts else None
     return PayoutAccountStatus(
@@ -150,14 +155,18 @@ def document_for_member(*, user: User, organisation_pk: int, pk: int) -> Organis
 
 
 def memberships_with_accounts(*, user: User) -> QuerySet[Membership]:
-    """Return the user's memberships with their organisations and the payout accounts not
-    replaced (``organisation.open_accounts``), by organisation name."""
-    accounts = PayoutAccount.objects.filter(superseded_at__isnull=True).order_by("-created_at")
+    """Return the user's memberships with their organisations and all their payout accounts,
+    newest first (``organisation.accounts_newest_first``), by organisation name."""
+    accounts = PayoutAccount.objects.order_by("-created_at", "-pk")
     return (
         Membership.objects.filter(user=user)
         .select_related("organisation")
         .prefetch_related(
-            Prefetch("organisation__payout_accounts", queryset=accounts, to_attr="open_accounts")
+            Prefetch(
+                "organisation__payout_accounts",
+                queryset=accounts,
+                to_attr="accounts_newest_first",
+            )
         )
         .order_by("organisation__name")
     )

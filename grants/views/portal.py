@@ -31,11 +31,8 @@ FIRST_STEP = ApplicationPart.PROJECT
 
 def payout_status(organisation) -> dict:
     """Return the organisation's payout account status in words, and whether it needs action."""
-    accounts = organisation.open_accounts
-    current = [a for a in accounts if a.rejected_at is None]
-    verified = next((a for a in current if a.verified_at is not None), None)
-    pending = next((a for a in current if a.verified_at is None), None)
-    rejected = next((a for a in accounts if a.rejected_at is not None), None)
+    status = organisation_selectors.payout_account_status_of(organisation.accounts_newest_first)
+    verified, pending, rejected = status.in_use, status.pending, status.rejected
     if verified and pending:
         return {
             "text": _(

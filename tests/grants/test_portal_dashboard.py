@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from grants import services
 from grants.models import CaseMessage
+from organisations import services as organisation_services
 from organisations.models import Invitation, JoinRequest
 from tests import factories
 
@@ -122,6 +123,33 @@ def test_pending_payout_account_is_a_warning(client, applicant_b):
     assert "awaits verification" in html
     assert "notice warning" in html
     assert reverse("organisations:payout_account", args=[organisation.pk]) in html
+
+
+def test_a_rejected_change_reads_as_the_organisation_page_has_it(
+    client, applicant, organisation, finance
+):
+    """A rejection is news only while it is the latest thing that happened to the account."""
+    change = organisation_services.payout_account_add(
+        organisation=organisation,
+        actor=applicant,
+        kind="bankgiro",
+        number=factories.bankgiro(),
+        holder_name=organisation.name,
+    )
+    organisation_services.payout_account_reject(
+        account=change, actor=finance, reason="Kontot tillhör någon annan."
+    )
+    in_use = organisation.payout_accounts.verified().get()
+
+    html = dashboard(client, applicant)
+
+    assert f"Grants are paid to {in_use}" in html
+    assert "was not approved" not in html
+
+    organisation.payout_accounts.filter(pk=in_use.pk).update(superseded_at=change.created_at)
+    html = dashboard(client, applicant)
+
+    assert "was not approved: Kontot tillhör någon annan." in html
 
 
 def test_invitations_and_join_requests_are_shown(client, applicant, organisation, applicant_b):
