@@ -8,14 +8,18 @@ on a shared machine the wall-clock time says as much about the neighbours as abo
 ``--verify`` also times ``verify_audit``'s check of the whole audit chain.
 """
 
-import argparse
-import os
-import resource
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Run as a script, this file's folder is first on sys.path, and benchmarks/queue.py would hide the
+# standard library's queue module from everything imported after it.
+sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != ROOT / "benchmarks"]
+
+import argparse  # noqa: E402
+import os  # noqa: E402
+import resource  # noqa: E402
+import time  # noqa: E402
 
 
 def setup_django() -> None:
