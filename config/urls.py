@@ -16,6 +16,8 @@ urlpatterns += i18n_patterns(
     path("mina-sidor/ansokningar/", include("grants.urls_apply")),
     path("mina-sidor/beslut/", include("decisions.urls")),
     path("mina-sidor/", include("grants.urls_portal")),
+    path("handlaggning/", include("decisions.urls_casework")),
+    path("handlaggning/", include("grants.urls_casework")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

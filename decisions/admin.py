@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from decisions import banking, payments, services
 from decisions.models import (
+    CommitteeDecision,
     Decision,
     DelegationRule,
     FollowUpReport,
@@ -775,3 +776,63 @@ class ReportAttachmentAdmin(OrgNumberSearchMixin, ReadOnlyAdminMixin, admin.Mode
         "uploaded_at",
     )
     readonly_fields = ("uploaded_at",)
+
+
+# Committee decisions
+
+
+class CommitteeDecisionDecisionInline(ReadOnlyInlineMixin, admin.TabularInline):
+    model = Decision
+    fields = ("application", "outcome", "amount", "requested_amount", "presenter")
+    readonly_fields = fields
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("application", "presenter")
+
+
+@admin.register(CommitteeDecision)
+class CommitteeDecisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """A committee decision (samlingsbeslut) is recorded through ``committee_decide`` and never
+    edited; its decision list is a private file, served only through the officer workspace."""
+
+    list_display = (
+        "body",
+        "meeting_date",
+        "paragraph",
+        "call",
+        "cases",
+        "recorded_by",
+        "decision_list_stored",
+    )
+    list_filter = ("body", "call__programme")
+    list_select_related = ("call", "recorded_by")
+    search_fields = ("body", "paragraph", "call__title_sv", "decisions__application__case_number")
+    date_hierarchy = "meeting_date"
+    fields = (
+        "call",
+        "body",
+        "meeting_date",
+        "paragraph",
+        "recorded_by",
+        "recorded_at",
+        "decision_list_name",
+        "decision_list_sha256",
+    )
+    readonly_fields = ("recorded_at", "decision_list_name")
+    inlines = [CommitteeDecisionDecisionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(case_count=Count("decisions"))
+
+    @admin.display(description=_("decisions"), ordering="case_count")
+    def cases(self, record):
+        return record.case_count
+
+    @admin.display(description=_("decision list"), boolean=True)
+    def decision_list_stored(self, record):
+        return bool(record.decision_list)
+
+    @admin.display(description=_("decision list"))
+    def decision_list_name(self, record):
+        return record.decision_list.name or "–"

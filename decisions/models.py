@@ -71,6 +71,49 @@ class DelegationRule(models.Model):
         return f"{holder}: {scope} ≤ {self.max_amount} kr ({self.reference})"
 
 
+class CommitteeDecision(models.Model):
+    """The proposals of one call decided together at a committee meeting (samlingsbeslut).
+
+    The decision list (the minutes' appendix) is rendered once after the decisions commit,
+    stored with its SHA-256 and never changed.
+    """
+
+    call = models.ForeignKey(
+        "grants.Call",
+        on_delete=models.PROTECT,
+        related_name="committee_decisions",
+        verbose_name=_("call"),
+    )
+    body = models.CharField(_("committee"), max_length=200)
+    meeting_date = models.DateField(_("meeting date"))
+    paragraph = models.CharField(_("minutes §"), max_length=20)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    decision_list = models.FileField(
+        _("decision list"), upload_to="decision-lists/%Y/", storage=private_storage, blank=True
+    )
+    decision_list_sha256 = models.CharField(_("decision list SHA-256"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("committee decision")
+        verbose_name_plural = _("committee decisions")
+        ordering = ["-meeting_date", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["body", "meeting_date", "paragraph"], name="committee_decision_unique"
+            ),
+        ]
+
+    def __str__(self):
+        # The paragraph is stored as written in the minutes, "§ 87".
+        return f"{self.body} {self.meeting_date} {self.paragraph}"
+
+
 class Decision(models.Model):
     """The decision on an application; the letter is rendered from ``snapshot`` only."""
 
@@ -113,6 +156,14 @@ class Decision(models.Model):
     committee_body = models.CharField(_("committee"), max_length=200, blank=True)
     committee_meeting_date = models.DateField(_("meeting date"), null=True, blank=True)
     committee_paragraph = models.CharField(_("minutes §"), max_length=20, blank=True)
+    committee_decision = models.ForeignKey(
+        CommitteeDecision,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        verbose_name=_("committee decision"),
+    )
     decision_date = models.DateField(_("decision date"))
     report_due_date = models.DateField(_("report due"), null=True, blank=True)
     letter_language = models.CharField(_("letter language"), max_length=2, default="sv")

@@ -15,10 +15,14 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from audit.services import log_action
+from decisions.committee import decision_list_render
 from decisions.models import (
+    CommitteeDecision,
     Decision,
     DelegationRule,
     FollowUpReport,
@@ -28,6 +32,7 @@ from decisions.models import (
 from decisions.workflow import BatchState, PaymentState, RepaymentState
 from grants import permissions
 from grants.models import Application, CompletionRequest
+from grants.selectors import conflict_organisation_ids
 from grants.services import (
     _application_facts,
     _money,
@@ -35,6 +40,7 @@ from grants.services import (
     lock_application,
     require_transition,
 )
+from grants.services.messages import _case_link
 from grants.workflow import ApplicationState
 from organisations.errors import WorkflowError
 from organisations.models import User
@@ -203,13 +209,15 @@ def decision_record(
     reasons: str,
     amount: Decimal | None = None,
     conditions: str | None = None,
-    committee: CommitteeMeeting | None = None,
+    committee: CommitteeMeeting | CommitteeDecision | None = None,
     decision_date: date | None = None,
 ) -> Decision:
     """Decide a proposed case: approve (in full or part), reject or dismiss it.
 
     A decision by delegation needs a rule covering the amount; a committee decision is recorded
     by the secretary. The presenter may not decide (four-eyes) above ``FOUR_EYES_ABOVE``.
+    A case decided alone at a meeting joins the ``CommitteeDecision`` of its §, or records one;
+    ``committee_decide`` passes the ``CommitteeDecision`` it has recorded for all its cases.
     """
     application = lock_application(application)
     granting = outcome in Decision.GRANTING
@@ -231,7 +239,7 @@ def decision_record(
             _("You presented this case and may not also decide it (four-eyes principle)."),
             code="four_eyes",
         )
-    rule = None
+    rule = committee_record = None
     if committee is None:
         if not actor.has_perm(permissions.DECIDE):
             raise WorkflowError(
@@ -254,11 +262,13 @@ def decision_record(
         raise WorkflowError(
             _("Only the committee secretary can record committee decisions."), code="wrong_role"
         )
-    elif not (committee.body.strip() and committee.paragraph.strip() and committee.meeting_date):
-        raise WorkflowError(_("Give the committee, the meeting date and the §."), code="invalid")
+    else:
+        committee_record = _committee_record_for(
+            committee=committee, call=application.call, actor=actor
+        )
 
     if decision_date is None:
-        decision_date = committee.meeting_date if committee else timezone.localdate()
+        decision_date = committee_record.meeting_date if committee_record else timezone.localdate()
     programme = application.call.programme
     report_due = None
     if granting:
@@ -277,9 +287,10 @@ def decision_record(
         presenter=presenter,
         delegation_rule=rule,
         delegation_reference=rule.reference if rule else "",
-        committee_body=committee.body.strip() if committee else "",
-        committee_meeting_date=committee.meeting_date if committee else None,
-        committee_paragraph=committee.paragraph.strip() if committee else "",
+        committee_body=committee_record.body if committee_record else "",
+        committee_meeting_date=committee_record.meeting_date if committee_record else None,
+        committee_paragraph=committee_record.paragraph if committee_record else "",
+        committee_decision=committee_record,
         decision_date=decision_date,
         report_due_date=report_due,
         letter_language=application.letter_language,
@@ -325,28 +336,226 @@ def decision_record(
         to=_signatory_emails(application.organisation) + [application.author.email],
         template="decision_made",
         context=_application_facts(application)
-        | {"outcome": outcome, "amount": _money(amount), "reasons": decision.reasons},
+        | {
+            "outcome": outcome,
+            "amount": _money(amount),
+            "requested_amount": _money(requested),
+            "reasons": decision.reasons,
+            "link": _case_link(application, application.letter_language),
+        },
         language=application.letter_language,
     )
+    if committee_record is not None and not isinstance(committee, CommitteeDecision):
+        _committee_decided(record=committee_record, actor=actor, decisions=[decision])
     return decision
+
+
+# Committee decisions (samlingsbeslut)
+
+
+def _paragraph(text: str) -> str:
+    """Return the minutes' § as written in the record: "87", "§87" and " § 87 " are "§ 87"."""
+    number = " ".join(text.replace("§", " ").split())
+    return f"§ {number}" if number else ""
+
+
+def _meeting_label(meeting: CommitteeMeeting | CommitteeDecision) -> str:
+    return _("%(paragraph)s of the meeting of %(body)s on %(date)s") % {
+        "body": meeting.body,
+        "date": date_format(meeting.meeting_date, "j F Y"),
+        "paragraph": meeting.paragraph,
+    }
+
+
+def _checked_meeting(committee: CommitteeMeeting) -> CommitteeMeeting:
+    """Return the meeting as it is recorded, or raise when the body, date or § is missing, or
+    the date is still to come: decisions are recorded after the meeting that made them."""
+    body = " ".join((committee.body or "").split())
+    paragraph = _paragraph(committee.paragraph or "")
+    if not (body and paragraph and committee.meeting_date):
+        raise WorkflowError(_("Give the committee, the meeting date and the §."), code="invalid")
+    if len(paragraph) > CommitteeDecision._meta.get_field("paragraph").max_length:
+        raise WorkflowError(
+            _("Give the § as in the minutes, e.g. § 87: %(paragraph)s is too long.")
+            % {"paragraph": paragraph},
+            code="invalid",
+        )
+    if committee.meeting_date > timezone.localdate():
+        raise WorkflowError(
+            _(
+                "The meeting date %(date)s is in the future. Record the committee's decisions "
+                "after the meeting has made them."
+            )
+            % {"date": date_format(committee.meeting_date, "j F Y")},
+            code="invalid",
+        )
+    return CommitteeMeeting(body=body, meeting_date=committee.meeting_date, paragraph=paragraph)
+
+
+def _committee_record_create(*, meeting: CommitteeMeeting, call, actor: User) -> CommitteeDecision:
+    try:
+        with transaction.atomic():
+            return CommitteeDecision.objects.create(
+                call=call,
+                body=meeting.body,
+                meeting_date=meeting.meeting_date,
+                paragraph=meeting.paragraph,
+                recorded_by=actor,
+            )
+    except IntegrityError as error:
+        raise WorkflowError(
+            _(
+                "%(meeting)s is already recorded. Give the § that records this decision in the "
+                "minutes."
+            )
+            % {"meeting": _meeting_label(meeting)},
+            code="paragraph_used",
+        ) from error
+
+
+def _committee_record_for(
+    *, committee: CommitteeMeeting | CommitteeDecision, call, actor: User
+) -> CommitteeDecision:
+    """Return the committee decision a case decided at a meeting belongs to.
+
+    A case decided alone joins the record of its § in the same call, or records it. A § used
+    for another call, or whose decision list has been produced (it is never changed), is refused.
+    """
+    if isinstance(committee, CommitteeDecision):
+        if committee.call_id != call.pk:
+            raise WorkflowError(_("A committee decision covers proposals of one call."))
+        return committee
+    meeting = _checked_meeting(committee)
+    record = (
+        CommitteeDecision.objects.select_for_update()
+        .filter(body=meeting.body, meeting_date=meeting.meeting_date, paragraph=meeting.paragraph)
+        .first()
+    )
+    if record is None:
+        return _committee_record_create(meeting=meeting, call=call, actor=actor)
+    if record.call_id != call.pk:
+        raise WorkflowError(
+            _(
+                "%(meeting)s is already recorded for another call. Give the § that records "
+                "this decision in the minutes."
+            )
+            % {"meeting": _meeting_label(meeting)},
+            code="paragraph_used",
+        )
+    if record.decision_list:
+        raise WorkflowError(
+            _(
+                "The decision list of %(meeting)s has been produced and is not changed. Record "
+                "this decision under its own §."
+            )
+            % {"meeting": _meeting_label(meeting)},
+            code="paragraph_used",
+        )
+    return record
+
+
+def _committee_decided(
+    *, record: CommitteeDecision, actor: User, decisions: list[Decision]
+) -> None:
+    """Audit the cases decided under the record, and produce its decision list after commit."""
+    log_action(
+        record,
+        "decisions.committee.decided",
+        actor=actor,
+        data={
+            "call": record.call_id,
+            "body": record.body,
+            "meeting_date": record.meeting_date,
+            "paragraph": record.paragraph,
+            "cases": [decision.application.case_number for decision in decisions],
+            "decisions": [decision.pk for decision in decisions],
+        },
+    )
+    record_id = record.pk
+    transaction.on_commit(lambda: decision_list_render.enqueue(committee_decision_id=record_id))
+
+
+def committee_check(
+    *, applications: list[Application], actor: User, committee: CommitteeMeeting
+) -> CommitteeMeeting:
+    """Raise unless the secretary may decide these proposals together at this meeting.
+
+    Return the meeting as it will be recorded. The committee page asks before its confirmation
+    step; ``committee_decide`` asks again with the cases locked.
+    """
+    if not actor.has_perm(permissions.RECORD_COMMITTEE):
+        raise WorkflowError(
+            _("Only the committee secretary can record committee decisions."), code="wrong_role"
+        )
+    if not applications:
+        raise WorkflowError(
+            _("Choose at least one proposal for the committee decision."), code="invalid"
+        )
+    if len({application.call_id for application in applications}) > 1:
+        raise WorkflowError(_("A committee decision covers proposals of one call."))
+    meeting = _checked_meeting(committee)
+    conflicts = conflict_organisation_ids(user=actor)
+    conflicted = sorted(a.case_number for a in applications if a.organisation_id in conflicts)
+    if conflicted:
+        raise WorkflowError(
+            ngettext(
+                "You have a conflict of interest (jäv) for %(cases)s. Leave the case out: "
+                "you may not take part in its decision.",
+                "You have a conflict of interest (jäv) for %(cases)s. Leave the cases out: "
+                "you may not take part in their decisions.",
+                len(conflicted),
+            )
+            % {"cases": ", ".join(conflicted)},
+            problems=conflicted,
+            code="conflict",
+        )
+    not_proposed = sorted(
+        (a.case_number, a.get_state_display()) for a in applications if a.state != S.PROPOSED
+    )
+    if not_proposed:
+        raise WorkflowError(
+            ngettext(
+                "%(cases)s is no longer a proposal for decision. Leave it out, or decide it "
+                "when it has been proposed again.",
+                "%(cases)s are no longer proposals for decision. Leave them out, or decide them "
+                "when they have been proposed again.",
+                len(not_proposed),
+            )
+            % {"cases": ", ".join(f"{case} ({state})" for case, state in not_proposed)},
+            problems=[case for case, _state in not_proposed],
+            code="wrong_state",
+        )
+    if CommitteeDecision.objects.filter(
+        body=meeting.body, meeting_date=meeting.meeting_date, paragraph=meeting.paragraph
+    ).exists():
+        raise WorkflowError(
+            _(
+                "%(meeting)s is already recorded. Give the § that records this decision in the "
+                "minutes."
+            )
+            % {"meeting": _meeting_label(meeting)},
+            code="paragraph_used",
+        )
+    return meeting
 
 
 @transaction.atomic
 def committee_decide(
     *, applications: list[Application], actor: User, committee: CommitteeMeeting
-) -> list[Decision]:
-    """Decide several proposals of one call at one meeting, each as proposed (samlingsbeslut)."""
-    if len({application.call_id for application in applications}) > 1:
-        raise WorkflowError(_("A committee decision covers proposals of one call."))
+) -> CommitteeDecision:
+    """Decide proposals of one call at one meeting, each as its assessment recommends
+    (samlingsbeslut), all or none; the decision list is produced after commit."""
     # Lock every case first, in id order: a row lock taken after the first audit entry (which
     # holds the audit chain's lock) could deadlock with a service acting on one of the cases.
-    list(
+    locked = list(
         Application.objects.select_for_update(of=("self",))
         .filter(pk__in=[application.pk for application in applications])
         .order_by("pk")
     )
+    meeting = committee_check(applications=locked, actor=actor, committee=committee)
+    record = _committee_record_create(meeting=meeting, call=locked[0].call, actor=actor)
     decisions = []
-    for application in sorted(applications, key=lambda a: a.pk):
+    for application in locked:
         assessment = application.assessment
         outcome = {
             "approve": Outcome.APPROVED,
@@ -361,11 +570,12 @@ def committee_decide(
                 outcome=outcome,
                 reasons=assessment.reasons,
                 amount=assessment.proposed_amount,
-                committee=committee,
-                decision_date=committee.meeting_date,
+                committee=record,
+                decision_date=record.meeting_date,
             )
         )
-    return decisions
+    _committee_decided(record=record, actor=actor, decisions=decisions)
+    return record
 
 
 # Follow-up

@@ -1,9 +1,9 @@
 from django.urls import path
 
-from decisions import views
+from decisions.views import letters
 
 app_name = "decisions"
 
 urlpatterns = [
-    path("<int:pk>/beslutsbrev.pdf", views.letter, name="letter"),
+    path("<int:pk>/beslutsbrev.pdf", letters.letter, name="letter"),
 ]

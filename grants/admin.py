@@ -31,6 +31,7 @@ from grants.models import (
     ConflictOfInterest,
     Criterion,
     CriterionScore,
+    InternalNote,
     Programme,
 )
 from grants.workflow import ApplicationState
@@ -546,3 +547,23 @@ class CaseNumberSequenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ("year",)
     search_fields = ("prefix",)
     ordering = ("-year", "prefix")
+
+
+# Internal notes (the officer's case page)
+
+
+@admin.register(InternalNote)
+class InternalNoteAdmin(OrgNumberSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Staff's notes in a case, written on the case page and never changed: to read and search."""
+
+    list_display = ("application", "author", "created_at")
+    list_select_related = ("application", "author")
+    search_fields = (
+        "application__case_number",
+        "application__organisation__name",
+        "application__organisation__org_number",
+        "body",
+    )
+    org_number_lookup = "application__organisation__org_number"
+    date_hierarchy = "created_at"
+    fields = ("application", "author", "body", "created_at")

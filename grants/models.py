@@ -683,6 +683,31 @@ class ConflictOfInterest(models.Model):
         return f"{self.user} – {self.organisation.name}"
 
 
+class InternalNote(models.Model):
+    """A note staff write in a case (tjänsteanteckning); applicants never see it. Never edited."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="internal_notes"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+    body = models.TextField(_("note"))
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["application", "created_at"])]
+
+    def __str__(self):
+        return f"{self.application.case_number}: {self.body[:40]}"
+
+
 class CaseNumberSequence(models.Model):
     """The last case number given per prefix and year; its row is locked while a number is taken."""
 

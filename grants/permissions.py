@@ -6,6 +6,7 @@ are a member of; a member of staff with jäv (declared, or implied by membership
 organisation may do nothing with its applications.
 """
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 #: The permission each staff role is given, by group name.
@@ -16,6 +17,8 @@ MANAGE_PAYMENTS = "decisions.manage_payments"
 ATTEST_BATCH = "decisions.attest_paymentbatch"
 VERIFY_ACCOUNT = "organisations.verify_payoutaccount"
 SETTLE_REPAYMENT = "decisions.settle_repaymentclaim"
+#: Each of these lets a member of staff into the officer workspace (/handlaggning/).
+CASEWORK = (HANDLE, DECIDE, RECORD_COMMITTEE)
 
 
 class Role:
@@ -69,16 +72,30 @@ def has_conflict(user, organisation) -> bool:
     """Return whether the user has jäv for the organisation: declared, or by being a member."""
     if not _active(user):
         return False
-    from grants.models import ConflictOfInterest
+    from organisations.models import Organisation
 
-    return ConflictOfInterest.objects.filter(
-        user=user, organisation=organisation
-    ).exists() or is_member(user, organisation)
+    # One query for both kinds: the reverse relations of ConflictOfInterest and Membership.
+    return (
+        Organisation.objects.filter(pk=organisation.pk)
+        .filter(Q(conflicts__user=user) | Q(memberships__user=user))
+        .exists()
+    )
 
 
 def is_staff_without_conflict(user, organisation, perm: str) -> bool:
     """Return whether the user holds ``perm`` and has no jäv for the organisation."""
     return _active(user) and user.has_perm(perm) and not has_conflict(user, organisation)
+
+
+def is_caseworker(user) -> bool:
+    """Return whether the user works cases: an officer, a decision maker or a secretary."""
+    return _active(user) and any(user.has_perm(perm) for perm in CASEWORK)
+
+
+def can_view_case(application, user) -> bool:
+    """Return whether the user may open the case in the officer workspace: a caseworker without
+    jäv for the organisation."""
+    return is_caseworker(user) and not has_conflict(user, application.organisation)
 
 
 def can_submit(application, user) -> bool:

@@ -17,9 +17,12 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.template.defaultfilters import floatformat
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit.services import entries_for
+from grants.models import Assessment
 from grants.workflow import ApplicationState
+from organisations.models import User
 
 S = ApplicationState
 
@@ -272,4 +275,204 @@ def applicant_timeline(application) -> list[TimelineEvent]:
         else:
             actor_label = entry.actor.full_name if entry.actor else ""
         events.append(TimelineEvent(entry.created_at, text, actor_label, detail or ""))
+    return events
+
+
+# The history for staff (the officer's case page)
+
+
+@dataclass(frozen=True)
+class StaffEvent:
+    """One audit entry of the case, as the region's staff read it."""
+
+    when: datetime
+    text: str
+    actor_label: str
+    detail: str = ""
+    shown_to_applicant: bool = False
+
+
+def _person(people: dict[str, str], email) -> str:
+    return people.get(email) or email or _("nobody")
+
+
+def _staff_review_started(entry, data, people):
+    officer = data.get("officer")
+    if entry.actor is not None and officer == entry.actor.email:
+        return _("Took the case and started handling it"), ""
+    return (
+        _("Started handling the case and assigned it to %(officer)s")
+        % {"officer": _person(people, officer)},
+        "",
+    )
+
+
+def _staff_assigned(entry, data, people):
+    if data.get("old"):
+        return (
+            _("Reassigned the case from %(old)s to %(new)s")
+            % {"old": _person(people, data["old"]), "new": _person(people, data.get("new"))},
+            "",
+        )
+    return _("Assigned the case to %(new)s") % {"new": _person(people, data.get("new"))}, ""
+
+
+def _staff_completion_requested(entry, data, people):
+    return (
+        _("Asked the applicant to complete the application by %(date)s")
+        % {"date": long_date(data.get("due_date"))},
+        data.get("message", ""),
+    )
+
+
+def _staff_completed(entry, data, people):
+    return _("Sent the completed application back"), data.get("reply", "")
+
+
+def _recommendation_words(data) -> str:
+    labels = dict(Assessment.Recommendation.choices)
+    words = str(labels.get(data.get("recommendation"), _("no recommendation yet")))
+    if data.get("proposed_amount") not in (None, ""):
+        words += ", " + money(data["proposed_amount"])
+    if data.get("weighted_score") not in (None, ""):
+        words += ", " + _("weighted score %(score)s") % {"score": data["weighted_score"]}
+    return words
+
+
+def _staff_assessment_saved(entry, data, people):
+    return _("Saved the assessment (%(summary)s)") % {"summary": _recommendation_words(data)}, ""
+
+
+def _staff_proposed(entry, data, people):
+    return _("Proposed a decision: %(summary)s") % {"summary": _recommendation_words(data)}, ""
+
+
+def _staff_returned(entry, data, people):
+    return _("Returned the proposal for review"), data.get("reason", "")
+
+
+def _staff_decided(entry, data, people):
+    text, _detail = _decided(entry, data)
+    committee = data.get("committee")
+    if committee:
+        by = _("committee decision: %(body)s, %(date)s, § %(paragraph)s") % {
+            "body": committee.get("body", ""),
+            "date": long_date(committee.get("meeting_date")),
+            "paragraph": committee.get("paragraph", ""),
+        }
+    elif data.get("delegation_reference"):
+        by = _("by delegation: %(reference)s") % {"reference": data["delegation_reference"]}
+    else:
+        return text, ""
+    return f"{text} ({by})", ""
+
+
+def _staff_attachment_added(entry, data, people):
+    return _("Attached the file “%(name)s”") % {"name": data.get("name", "")}, ""
+
+
+def _staff_attachment_removed(entry, data, people):
+    return _("Removed the file “%(name)s”") % {"name": data.get("name", "")}, ""
+
+
+def _staff_message_sent(entry, data, people):
+    if data.get("from_staff"):
+        return _("Wrote a message to the applicant"), ""
+    return _("The organisation wrote a message"), ""
+
+
+def _staff_payment_failed(entry, data, people):
+    return (
+        _("Payment of %(amount)s failed") % {"amount": money(data.get("amount"))},
+        data.get("reason", ""),
+    )
+
+
+def _plain(text):
+    """Return a describer that gives the same words (a lazy translation) for every entry."""
+
+    def describe(entry, data, people):
+        return str(text), ""
+
+    return describe
+
+
+def _as_applicant_reads_it(describe):
+    """Return a describer that words the entry as the applicant's history does."""
+
+    def staff_describe(entry, data, people):
+        return describe(entry, data)
+
+    return staff_describe
+
+
+#: How staff read each audit action of an application; any other action shows its dotted name.
+STAFF_LABELS = {
+    "grants.application.created": _plain(gettext_lazy("Started the application")),
+    "grants.application.changed": _plain(gettext_lazy("Changed the application")),
+    "grants.application.budget_changed": _plain(gettext_lazy("Changed the budget")),
+    "grants.application.attachment_added": _staff_attachment_added,
+    "grants.application.attachment_removed": _staff_attachment_removed,
+    "grants.application.submission_requested": _as_applicant_reads_it(_submission_requested),
+    "grants.application.submitted": _as_applicant_reads_it(_submitted),
+    "grants.application.copy_stored": _plain(
+        gettext_lazy("Stored the copy of the application as submitted")
+    ),
+    "grants.application.review_started": _staff_review_started,
+    "grants.application.assigned": _staff_assigned,
+    "grants.application.completion_requested": _staff_completion_requested,
+    "grants.application.completed": _staff_completed,
+    "grants.assessment.saved": _staff_assessment_saved,
+    "grants.application.proposed": _staff_proposed,
+    "grants.application.returned": _staff_returned,
+    "grants.application.approved": _staff_decided,
+    "grants.application.rejected": _staff_decided,
+    "grants.application.withdrawn": _as_applicant_reads_it(_withdrawn),
+    "grants.message.sent": _staff_message_sent,
+    "grants.note.added": _plain(gettext_lazy("Wrote an internal note")),
+    "decisions.report.submitted": _as_applicant_reads_it(_report_submitted),
+    "decisions.report.completion_requested": _as_applicant_reads_it(_report_completion_requested),
+    "decisions.report.accepted": _as_applicant_reads_it(_report_accepted),
+    "decisions.payment.requisitioned": _as_applicant_reads_it(_payment_requisitioned),
+    "decisions.payment.failed": _staff_payment_failed,
+    "decisions.repayment.claimed": _as_applicant_reads_it(_repayment_claimed),
+    "decisions.repayment.settled": _as_applicant_reads_it(_repayment_settled),
+    "decisions.repayment.written_off": _as_applicant_reads_it(_repayment_written_off),
+}
+
+#: The entries whose data name members of staff by e-mail, and the keys that hold the addresses.
+_PEOPLE_KEYS = {
+    "grants.application.review_started": ("officer",),
+    "grants.application.assigned": ("old", "new"),
+}
+
+
+def staff_timeline(application) -> list[StaffEvent]:
+    """Return every audit entry of the case for the region's staff, oldest first.
+
+    Staff see everything the trail holds for the case; ``shown_to_applicant`` tells which
+    entries the applicant's history shows too. Officers named by e-mail in an entry's data are
+    named in full, looked up in one query.
+    """
+    entries = list(entries_for(application))
+    emails = {
+        (entry.data or {}).get(key)
+        for entry in entries
+        for key in _PEOPLE_KEYS.get(entry.action, ())
+    } - {None, ""}
+    people = dict(User.objects.filter(email__in=emails).values_list("email", "full_name"))
+    events = []
+    for entry in entries:
+        data = entry.data or {}
+        describe = STAFF_LABELS.get(entry.action)
+        text, detail = describe(entry, data, people) if describe else (entry.action, "")
+        events.append(
+            StaffEvent(
+                when=entry.created_at,
+                text=str(text),
+                actor_label=entry.actor.full_name if entry.actor else _("The system"),
+                detail=detail or "",
+                shown_to_applicant=entry.action in APPLICANT_VISIBLE,
+            )
+        )
     return events

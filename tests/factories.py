@@ -217,3 +217,30 @@ def decide(application: Application, decider: User, outcome: str = "approved", *
         reasons=kwargs.pop("reasons", "Projektet stärker kulturlivet i länet."),
         **kwargs,
     )
+
+
+# The deciding pages (issue 4)
+
+
+def proposal(
+    call_obj: Call,
+    officer: User,
+    *,
+    requested: str = "50000",
+    amount: str | None = None,
+    recommendation: str = "approve",
+    organisation_obj: Organisation | None = None,
+) -> Application:
+    """Submit, take and propose an application of a new organisation (or of the one given)."""
+    if organisation_obj is None:
+        organisation_obj = organisation(user(), name=f"Förening {next(_counter)}")
+    signatory = organisation_obj.memberships.get(role="signatory").user
+    application = draft(organisation_obj, call_obj, signatory, requested=Decimal(requested))
+    application = services.application_submit(application=application, actor=signatory)
+    services.application_start_review(application=application, actor=officer)
+    return assess(
+        application,
+        officer,
+        amount=Decimal(amount) if amount is not None else None,
+        recommendation=recommendation,
+    )

@@ -21,7 +21,14 @@ from audit.models import LogEntry
 from decisions import banking
 from decisions import payments as payment_services
 from decisions import services as decision_services
-from decisions.models import Decision, DelegationRule, Payment, PaymentBatch, ReportAttachment
+from decisions.models import (
+    CommitteeDecision,
+    Decision,
+    DelegationRule,
+    Payment,
+    PaymentBatch,
+    ReportAttachment,
+)
 from decisions.workflow import BatchState, PaymentState
 from grants import services
 from grants.models import Application, CaseMessage, ConflictOfInterest
@@ -125,6 +132,16 @@ def populate(*, call, officer, officer_2, finance, finance_2, decider, name):
     )
     services.application_start_review(application=application, actor=officer)
     decision = factories.decide(factories.assess(application, officer), decider)
+    # A committee decision (samlingsbeslut) of another case, recorded by a secretary.
+    decision_services.committee_decide(
+        applications=[factories.proposal(call, officer, organisation_obj=organisation)],
+        actor=factories.user(None, "secretary"),
+        committee=decision_services.CommitteeMeeting(
+            body="Regionala utvecklingsnämnden",
+            meeting_date=today,
+            paragraph=f"§ {CommitteeDecision.objects.count() + 1}",
+        ),
+    )
     second = services.application_submit(
         application=factories.draft(organisation, call, applicant), actor=applicant
     )
@@ -137,6 +154,7 @@ def populate(*, call, officer, officer_2, finance, finance_2, decider, name):
     CaseMessage.objects.create(
         application=second, sender=officer, from_staff=True, body="Hör av er vid frågor."
     )
+    services.internal_note_add(application=second, actor=officer, body="Ringde ordföranden.")
     JoinRequest.objects.create(user=factories.user(), organisation=organisation)
     Invitation.objects.create(
         organisation=organisation,

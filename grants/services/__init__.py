@@ -36,6 +36,7 @@ from grants.services.handling import (
     application_withdraw,
     assessment_save,
     conflict_declare,
+    require_assessor,
 )
 from grants.services.messages import (
     CASE_MESSAGE_MAX_LENGTH,
@@ -43,6 +44,7 @@ from grants.services.messages import (
     case_messages_mark_read,
     messages_open,
 )
+from grants.services.notes import INTERNAL_NOTE_MAX_LENGTH, internal_note_add
 from grants.services.submission import (
     application_request_submission,
     application_submit,
@@ -54,6 +56,7 @@ __all__ = [
     "APPLICANT_CHANGES",
     "CASE_MESSAGE_MAX_LENGTH",
     "EDITABLE_FIELDS",
+    "INTERNAL_NOTE_MAX_LENGTH",
     "WorkflowError",
     "_application_facts",
     "_money",
@@ -77,8 +80,10 @@ __all__ = [
     "case_messages_mark_read",
     "case_number_next",
     "conflict_declare",
+    "internal_note_add",
     "lock_application",
     "messages_open",
+    "require_assessor",
     "require_transition",
     "submission_problems",
 ]

@@ -15,6 +15,7 @@ from grants.models import (
     CompletionRequest,
     ConflictOfInterest,
     CriterionScore,
+    Perspective,
 )
 from grants.services.checks import (
     _application_facts,
@@ -189,6 +190,18 @@ def application_complete(*, application: Application, actor: User, reply: str) -
     return application
 
 
+def require_assessor(application: Application, actor: User) -> None:
+    """Raise unless the actor may change the application's assessment now: the assigned officer,
+    without jäv, while the case is under review."""
+    if not permissions.can_propose(application, actor):
+        raise WorkflowError(_permission_message(application, "propose", actor), code="denied")
+    if application.state != S.UNDER_REVIEW:
+        raise WorkflowError(
+            _("The assessment can be changed only while the case is under review."),
+            code="wrong_state",
+        )
+
+
 @transaction.atomic
 def assessment_save(
     *,
@@ -204,15 +217,13 @@ def assessment_save(
 ) -> Assessment:
     """Save the assigned officer's assessment; it may be saved many times before proposing."""
     application = lock_application(application)
-    if not permissions.can_propose(application, actor):
-        raise WorkflowError(_permission_message(application, "propose", actor), code="denied")
-    if application.state != S.UNDER_REVIEW:
-        raise WorkflowError(
-            _("The assessment can be changed only while the case is under review."),
-            code="wrong_state",
-        )
+    require_assessor(application, actor)
     if recommendation and recommendation not in Assessment.Recommendation.values:
         raise WorkflowError(_("Choose a recommendation from the list."), code="invalid")
+    if perspectives is not None and not set(perspectives) <= set(Perspective.values):
+        raise WorkflowError(_("Unknown perspective."), code="invalid")
+    if agenda_goals is not None and not all(1 <= int(goal) <= 17 for goal in agenda_goals):
+        raise WorkflowError(_("The goals of Agenda 2030 are numbered 1 to 17."), code="invalid")
     if proposed_amount is not None and proposed_amount < 0:
         raise WorkflowError(_("The proposed amount cannot be negative."), code="invalid")
     requested = application.requested_amount
@@ -266,7 +277,9 @@ def application_propose(*, application: Application, actor: User) -> Application
     require_transition(application, "propose", actor)
     assessment = getattr(application, "assessment", None)
     if assessment is None:
-        raise WorkflowError(_("Assess the application before proposing a decision."))
+        raise WorkflowError(
+            _("Assess the application before proposing a decision."), code="incomplete"
+        )
     missing = assessment.missing_parts()
     if missing:
         raise WorkflowError(

@@ -28,6 +28,12 @@ def _case_link(application: Application, language: str) -> str:
         return settings.SITE_URL + reverse("portal:application", args=[application.pk])
 
 
+def _officer_case_link(application: Application, language: str) -> str:
+    """Return the absolute address of the officer's case page, in the officer's language."""
+    with translation.override(language):
+        return settings.SITE_URL + reverse("casework:case", args=[application.pk])
+
+
 def messages_open(application: Application) -> bool:
     """Return whether messages can be written in the case: submitted, and neither withdrawn nor
     closed."""
@@ -101,7 +107,7 @@ def case_message_send(*, application: Application, actor: User, body: str) -> Ca
         email_on_commit(
             to=[officer.email],
             template="case_message_to_officer",
-            context=facts | {"link": settings.SITE_URL + "/handlaggning/"},
+            context=facts | {"link": _officer_case_link(application, officer.language)},
             language=officer.language,
         )
     return message

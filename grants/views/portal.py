@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from grants import permissions, selectors, services
 from grants.forms_portal import CaseMessageForm, CompletionReplyForm, WithdrawForm
 from grants.models import ApplicationPart, CompletionRequest
+from grants.signals import CASEWORKER_SESSION_KEY
 from grants.timeline import applicant_status, applicant_timeline, decision_of, staff_label
 from grants.workflow import UNDECIDED_STATES, ApplicationState
 from organisations import selectors as organisation_selectors
@@ -92,6 +93,9 @@ def dashboard(request):
     """Show the organisations the user acts for, their applications and what to do next."""
     user = request.user
     memberships = list(organisation_selectors.memberships_with_accounts(user=user))
+    if not memberships and request.session.get(CASEWORKER_SESSION_KEY):
+        # Staff who act for no organisation have their work in the officer workspace.
+        return redirect("casework:queue")
     by_organisation = defaultdict(list)
     for application in selectors.applications_for_dashboard(user=user):
         application.status = applicant_status(application, due_date=application.open_request_due)

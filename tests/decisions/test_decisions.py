@@ -476,10 +476,11 @@ def test_committee_decides_the_proposals_of_a_call_as_proposed(
     )
     second = factories.assess(second_review, officer, recommendation="reject")
 
-    decisions = decision_services.committee_decide(
+    record = decision_services.committee_decide(
         applications=[second, first], actor=secretary, committee=MEETING
     )
 
+    decisions = list(record.decisions.order_by("application_id"))
     assert [(d.application_id, d.outcome) for d in decisions] == [
         (first.pk, "approved"),
         (second.pk, "rejected"),

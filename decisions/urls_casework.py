@@ -1,0 +1,16 @@
+from django.urls import path
+
+from decisions.views import calls, committee, deciding
+
+app_name = "deciding"
+
+urlpatterns = [
+    path("beslut/", deciding.proposals, name="proposals"),
+    path("<int:pk>/besluta/", deciding.decide, name="decide"),
+    path("<int:pk>/aterforvisa/", deciding.return_for_review, name="return"),
+    path("namnd/", committee.committee, name="committee"),
+    path("namnd/<int:pk>/", committee.committee_decision, name="committee_decision"),
+    path("namnd/<int:pk>/beslutslista.pdf", committee.decision_list, name="decision_list"),
+    path("utlysningar/", calls.calls, name="calls"),
+    path("utlysningar/<int:pk>/", calls.call, name="call"),
+]
