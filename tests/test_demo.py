@@ -12,9 +12,17 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.test import RequestFactory
 
-from decisions.models import Decision, Payment, PaymentBatch, RepaymentClaim
+from decisions.models import CommitteeDecision, Decision, Payment, PaymentBatch, RepaymentClaim
 from decisions.workflow import BatchState, PaymentState
-from grants.models import Application, Attachment, Call, CaseMessage
+from grants.models import (
+    Application,
+    Assessment,
+    Attachment,
+    Call,
+    CaseMessage,
+    ConflictOfInterest,
+    InternalNote,
+)
 from grants.workflow import ApplicationState
 from organisations.models import Membership, Organisation, PayoutAccount, User
 from organisations.validators import normalise_org_number
@@ -155,12 +163,49 @@ class TestDemoData:
         assert accounts.pending().exists()
         assert accounts.filter(rejected_at__isnull=False).exists()
 
-    def test_one_project_call_is_open_and_one_is_decided(self, db):
+    def test_one_project_call_is_open_one_decided_and_one_awaits_the_committee(self, db):
         project_calls = Call.objects.filter(programme__case_prefix="KUL")
 
         assert sum(call.is_open() for call in project_calls) == 1
-        decided = [call for call in project_calls if not call.is_open()]
-        assert decided and decided[0].applications.filter(decision__isnull=False).exists()
+        closed = [call for call in project_calls if not call.is_open()]
+        assert any(call.applications.filter(decision__isnull=False).exists() for call in closed)
+        waiting = [
+            call for call in closed if not call.applications.filter(decision__isnull=False).exists()
+        ]
+        assert len(waiting) == 1
+        proposals = waiting[0].applications.filter(state=ApplicationState.PROPOSED)
+        # Some above the decision maker's delegation of 100 000 kr, some within it.
+        amounts = [p.assessment.proposed_amount or p.requested_amount for p in proposals]
+        assert len(amounts) >= 4
+        assert any(a > 100000 for a in amounts) and any(a <= 100000 for a in amounts)
+
+    def test_every_committee_decision_has_its_record(self, db):
+        committee = Decision.objects.filter(committee_meeting_date__isnull=False)
+
+        assert committee.exists()
+        assert not committee.filter(committee_decision__isnull=True).exists()
+        records = CommitteeDecision.objects.all()
+        assert sorted(record.paragraph for record in records) == ["§ 87", "§ 88"]
+        assert all(record.decisions.exists() for record in records)
+
+    def test_the_staff_find_work_in_the_queue(self, db):
+        officer = User.objects.get(email="officer@example.org")
+        officer_2 = User.objects.get(email="officer-2@example.org")
+        cases = Application.objects.all()
+
+        assert cases.filter(state=ApplicationState.SUBMITTED, assigned_officer=None).count() >= 2
+        reviewed = cases.filter(state=ApplicationState.UNDER_REVIEW, assigned_officer=officer)
+        assert any(
+            Assessment.objects.filter(application=case).exists()
+            and Assessment.objects.get(application=case).missing_parts()
+            for case in reviewed
+        )
+        presented = cases.filter(state=ApplicationState.PROPOSED, assessment__officer=officer)
+        assert presented.filter(assessment__proposed_amount__lte=100000).exists()
+        assert presented.filter(assessment__proposed_amount__gt=100000).exists()
+        jav = ConflictOfInterest.objects.filter(user=officer_2).values("organisation")
+        assert cases.filter(organisation__in=jav).exclude(state=ApplicationState.DRAFT).exists()
+        assert InternalNote.objects.count() >= 3
 
     def test_attachments_are_readable_pdfs(self, db):
         attachment = Attachment.objects.filter(kind="project_plan").first()
@@ -215,4 +260,4 @@ def test_demo_applications_are_spread_over_programmes():
 
     calls = Counter(spec.call for spec in APPLICATIONS)
 
-    assert set(calls) == {"kul_open", "kul_decided", "vku", "civ", "arr"}
+    assert set(calls) == {"kul_open", "kul_decided", "kul_committee", "vku", "civ", "arr"}

@@ -17,6 +17,8 @@ DECIDER = "decider@example.org"
 SECRETARY = "secretary@example.org"
 
 KUL_DECIDED, KUL_OPEN, VKU, CIV, ARR = "kul_decided", "kul_open", "vku", "civ", "arr"
+#: A closed project call whose proposals await the committee (samlingsbeslut).
+KUL_COMMITTEE = "kul_committee"
 
 RAGUNDA, BRACKE, KROKOM, STROMSUND = "2303", "2305", "2309", "2313"
 ARE, BERG, HARJEDALEN, OSTERSUND = "2321", "2326", "2361", "2380"
@@ -666,6 +668,7 @@ APPLICATIONS = [
         (4,),
         (75, 180),
         "under_review",
+        extra={"assessment": "partial"},  # the officer has begun the assessment
     ),
     ApplicationSpec(
         "sprakverkstad",
@@ -705,6 +708,123 @@ APPLICATIONS = [
         (240, 250),
         "withdrawn_draft",
         withdrawn="Bygdespelet skjuts upp ett år; vi planerar om och söker igen.",
+    ),
+    # Project grants, the call whose proposals await the committee -----------------------------
+    ApplicationSpec(
+        "sagofestival",
+        "bildningsvagen",
+        KUL_COMMITTEE,
+        "Sagofestival i Krokom – berättande för hela familjen",
+        "En tredagars festival med muntligt berättande, sagoteater och berättarverkstäder för "
+        "barn och vuxna i Krokom, Föllinge och Ås.",
+        "Studieförbundet samlar sex professionella berättare och två teatergrupper till en "
+        "festival på bibliotek, i bygdegårdar och i skolor. Barn och vuxna lär sig berätta i "
+        "verkstäder, och festivalen avslutas med en berättarkväll där deltagarna berättar "
+        "själva. Festivalen dokumenteras i en poddserie.",
+        150000,
+        ("everyone", "children_youth"),
+        (KROKOM,),
+        {
+            "children_youth": "Berättarverkstäder för barn i alla tre orternas skolor.",
+            "accessibility": "Föreställningarna teckenspråkstolkas och lokalerna är tillgängliga.",
+        },
+        (4, 10, 11),
+        (70, 72),
+        "proposed",
+        assessment=AssessmentSpec(
+            (4, 4, 4, 4, 4),
+            "approve",
+            "Festivalen sprider professionellt berättande till tre orter i Krokoms kommun och "
+            "engagerar barn och vuxna som medskapare. Studieförbundet har god erfarenhet av "
+            "liknande arrangemang. Bidrag föreslås med sökt belopp. Beloppet överstiger "
+            "delegationen och ärendet avgörs av Regionala utvecklingsnämnden.",
+        ),
+    ),
+    ApplicationSpec(
+        "fjallopera",
+        "fjallkonst",
+        KUL_COMMITTEE,
+        "Opera på fjället – kammaropera i Åre",
+        "En nyskriven kammaropera om fjällbönderna i Undersåker, framförd i en lada och på "
+        "fjällstationer under fyra sommarveckor.",
+        "Stiftelsen beställer en kammaropera av en tonsättare och en librettist från länet. "
+        "Fem sångare och fem musiker framför verket på tio platser i Åre kommun, bland annat i "
+        "en lada i Undersåker och på två fjällstationer. Föreställningarna kombineras med "
+        "samtal om fäbodkulturen.",
+        260000,
+        ("everyone",),
+        (ARE,),
+        {
+            "accessibility": "Föreställningarna syntolkas två gånger och alla spelplatser "
+            "utom fjällstationerna nås utan trappor.",
+            "gender_equality": "Operan skildrar kvinnornas arbete på fäbodarna.",
+        },
+        (4, 11),
+        (200, 230),
+        "proposed",
+        assessment=AssessmentSpec(
+            (5, 4, 4, 3, 4),
+            "approve_partly",
+            "Kammaroperan är ett konstnärligt ambitiöst nyskapande verk med stark förankring i "
+            "länets historia. Kostnaderna för turnén till fjällstationerna bedöms högt "
+            "beräknade, och bidrag föreslås delvis, med 200 000 kronor. Beloppet överstiger "
+            "delegationen och ärendet avgörs av Regionala utvecklingsnämnden.",
+            amount=200000,
+        ),
+    ),
+    ApplicationSpec(
+        "seriekurs",
+        "fjallgren",
+        KUL_COMMITTEE,
+        "Serieteckning med unga i Klövsjö och Rätan",
+        "Serieteckningskurser för barn och unga under sportlovet och höstlovet, med en "
+        "utställning av deltagarnas serier på biblioteket i Svenstavik.",
+        "Illustratören leder kurser i serieteckning för barn och unga i Klövsjö och Rätan "
+        "under två lov. Deltagarna tecknar serier om livet i byarna, och serierna ställs ut "
+        "på biblioteket i Svenstavik och samlas i ett tryckt häfte.",
+        45000,
+        ("children_youth",),
+        (BERG,),
+        {"children_youth": "Barnen bestämmer själva vad serierna ska handla om."},
+        (4,),
+        (85, 320),
+        "proposed",
+        assessment=AssessmentSpec(
+            (4, 3, 4, 4, 3),
+            "approve",
+            "Kurserna ger barn och unga i glesbygden möjlighet att arbeta med en professionell "
+            "illustratör. Budgeten är rimlig. Bidrag föreslås med sökt belopp.",
+        ),
+    ),
+    ApplicationSpec(
+        "rockskola",
+        "ungdomens-hus",
+        KUL_COMMITTEE,
+        "Rockskola för tjejer och icke-binära i Ragunda",
+        "En rockskola där tjejer och icke-binära 12–18 år bildar band, skriver egna låtar och "
+        "spelar på en avslutningskonsert.",
+        "Föreningen anställer två musikpedagoger som leder rockskolan under ett läsår. "
+        "Deltagarna lånar instrument och replokal av föreningen och spelar in en EP i en "
+        "studio i Östersund.",
+        120000,
+        ("children_youth",),
+        (RAGUNDA,),
+        {
+            "gender_equality": "Rockskolan vänder sig till grupper som är underrepresenterade "
+            "i musiklivet."
+        },
+        (5, 10),
+        (60, 330),
+        "proposed",
+        officer=OFFICER_2,
+        assessment=AssessmentSpec(
+            (3, 2, 3, 2, 2),
+            "reject",
+            "Ansökan har prövats i konkurrens med övriga ansökningar i omgången. Projektet har "
+            "ett värdefullt syfte, men det är i första hand en fortlöpande verksamhet och inte "
+            "ett tidsbegränsat projekt, och kostnaderna för studioinspelningen är inte "
+            "motiverade i budgeten. Projekt med större regional spridning har prioriterats.",
+        ),
     ),
     # Grants to civil-society organisations -------------------------------------------------
     ApplicationSpec(
@@ -996,6 +1116,29 @@ APPLICATIONS = [
             "engagerar kulturskolans elever. Bidrag beviljas med sökt belopp.",
         ),
         payment="batched",
+    ),
+    ApplicationSpec(
+        "visafton",
+        "stromsund-bibliotek",
+        ARR,
+        "Visaftnar med länets visdiktare på biblioteken",
+        "Tre visaftnar på biblioteken i Strömsund, Gäddede och Hoting med visdiktare från "
+        "Jämtland och Härjedalen.",
+        "Biblioteken bjuder in tre visdiktare som framför egna visor och berättar om sitt "
+        "skrivande. Varje afton avslutas med allsång ur länets visskatt.",
+        30000,
+        ("everyone", "older_people"),
+        (STROMSUND,),
+        {"accessibility": "Biblioteken har hörslinga och sångtexterna delas ut i stor stil."},
+        (4,),
+        (50, 90),
+        "proposed",
+        assessment=AssessmentSpec(
+            (4, 4, 4),
+            "approve",
+            "Visaftnarna ger publik på tre orter i en glest befolkad kommun tillgång till "
+            "professionella visdiktare. Bidrag föreslås med sökt belopp.",
+        ),
     ),
     # Operating grants, decided by the committee ---------------------------------------------
     ApplicationSpec(

@@ -7,7 +7,15 @@ programme's required co-financing share; every line is whole hundreds of kronor.
 import math
 from decimal import Decimal
 
-from decisions.demo.applications import ARR, CIV, KUL_DECIDED, KUL_OPEN, VKU, ApplicationSpec
+from decisions.demo.applications import (
+    ARR,
+    CIV,
+    KUL_COMMITTEE,
+    KUL_DECIDED,
+    KUL_OPEN,
+    VKU,
+    ApplicationSpec,
+)
 
 MUNICIPALITY_NAMES = {
     "2303": "Ragunda kommun",
@@ -60,6 +68,7 @@ _EVENT_COSTS = [
 _SHAPES = {
     KUL_DECIDED: ("0.30", _PROJECT_COSTS, "project"),
     KUL_OPEN: ("0.30", _PROJECT_COSTS, "project"),
+    KUL_COMMITTEE: ("0.30", _PROJECT_COSTS, "project"),
     VKU: ("0.45", _OPERATING_COSTS, "operating"),
     CIV: ("0.25", _ASSOCIATION_COSTS, "association"),
     ARR: ("0.35", _EVENT_COSTS, "event"),

@@ -18,6 +18,7 @@ from decisions.demo.applications import (
     APPLICATIONS,
     ARR,
     CIV,
+    KUL_COMMITTEE,
     KUL_DECIDED,
     KUL_OPEN,
     OFFICER_2,
@@ -78,6 +79,7 @@ class DemoBuilder:
         casework.write_applications(self)
         self.close_calls()
         casework.handle_applications(self)
+        casework.write_internal_notes(self)
         casework.decide_applications(self)
         after_decision.pay_confirmed_batch(self)
         after_decision.follow_up(self)
@@ -121,7 +123,8 @@ class DemoBuilder:
     # Calls
 
     def create_calls(self) -> None:
-        """Create an open and a decided call for project grants, and a call for each other."""
+        """Create an open, a decided and a to-be-decided call for project grants, and a call
+        for each other programme."""
         calls = self.built.calls
         closes = self.days(30)
         calls[KUL_OPEN] = self._call(
@@ -134,6 +137,12 @@ class DemoBuilder:
             "KUL", "Projektbidrag kultur", "Project grants for culture", self.days(-100),
             opens_at=self.now - timedelta(days=1), closes_at=self.now + timedelta(days=1),
             budget=2_500_000, planned_decision_date=self.days(-55),
+        )  # fmt: skip
+        # Closed three weeks ago; the committee has met on its proposals today.
+        calls[KUL_COMMITTEE] = self._call(
+            "KUL", "Projektbidrag kultur", "Project grants for culture", self.days(-21),
+            opens_at=self.now - timedelta(days=1), closes_at=self.now + timedelta(days=1),
+            budget=1_500_000, planned_decision_date=self.today,
         )  # fmt: skip
         year = self.today.year + 1
         calls[VKU] = Call.objects.create(
@@ -183,7 +192,10 @@ class DemoBuilder:
         Call.objects.filter(pk=self.built.calls[VKU].pk).update(
             opens_at=self.at(self.days(-90), 8), closes_at=self.at(self.days(-30), 23, 59)
         )
-        for key in (KUL_DECIDED, VKU):
+        Call.objects.filter(pk=self.built.calls[KUL_COMMITTEE].pk).update(
+            opens_at=self.at(self.days(-75), 8), closes_at=self.at(self.days(-21), 23, 59)
+        )
+        for key in (KUL_DECIDED, VKU, KUL_COMMITTEE):
             self.built.calls[key].refresh_from_db()
             self.say(f"  closed: {self.built.calls[key].title_sv}")
 

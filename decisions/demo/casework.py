@@ -4,8 +4,16 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from decisions import services as decision_services
+from decisions.committee import COMMITTEE_BODY
 from decisions.demo import documents
-from decisions.demo.applications import APPLICATIONS, DECIDER, SECRETARY, VKU, ApplicationSpec
+from decisions.demo.applications import (
+    APPLICATIONS,
+    DECIDER,
+    OFFICER,
+    SECRETARY,
+    VKU,
+    ApplicationSpec,
+)
 from decisions.demo.budgets import budget_lines
 from decisions.models import Decision
 from decisions.services import CommitteeMeeting
@@ -16,7 +24,7 @@ from organisations.models import User
 if TYPE_CHECKING:
     from decisions.demo.builder import DemoBuilder
 
-COMMITTEE = "Regionala utvecklingsnämnden"
+COMMITTEE = COMMITTEE_BODY
 COMMITTEE_PARAGRAPH = "§ 87"  # the operating grants, decided together (samlingsbeslut)
 
 CONDITIONS = (
@@ -124,6 +132,8 @@ def handle_applications(demo: "DemoBuilder") -> None:
         )
         if spec.completion:
             _completion(demo, spec, officer)
+        if spec.extra.get("assessment") == "partial":
+            _assess_partly(demo, spec, officer)
         if spec.fate in PROPOSED:
             _assess(demo, spec, officer)
             grant_services.application_propose(
@@ -206,6 +216,73 @@ def _assess(demo: "DemoBuilder", spec: ApplicationSpec, officer: User) -> Assess
         reasons=plan.reasons,
         conditions=CONDITIONS if approving else "",
     )
+
+
+def _assess_partly(demo: "DemoBuilder", spec: ApplicationSpec, officer: User) -> Assessment:
+    """Save the start of an assessment: two criteria scored, two perspectives, no proposal."""
+    application = demo.application(spec.key)
+    first, second = list(application.call.programme.criteria.all())[:2]
+    return grant_services.assessment_save(
+        application=application,
+        actor=officer,
+        scores={
+            first.pk: (4, "Väl beskrivet; filmpedagogerna har lång erfarenhet."),
+            second.pk: (3, "Når unga i hela Härjedalen om resorna ordnas; fråga om skolskjuts."),
+        },
+        perspectives={
+            "children_youth": {
+                "rating": Assessment.Rating.STRENGTHENS,
+                "comment": "Ungdomarna bestämmer själva filmernas ämnen och form.",
+            },
+            "accessibility": {"rating": "", "comment": "Fråga om biografens hörslinga."},
+        },
+        agenda_goals=list(spec.agenda_goals),
+    )
+
+
+#: Internal notes (tjänsteanteckningar) staff have written in cases: (case, author, note).
+INTERNAL_NOTES = [
+    (
+        "timmerflottarna",
+        OFFICER,
+        "Har stämt av med Filmpool Jämtland: de går in med samfinansiering enligt budgeten. "
+        "Kostnaden för arkivmaterial är hög jämfört med liknande produktioner, därför "
+        "förslag om delvis bifall.",
+    ),
+    (
+        "filmverkstad",
+        OFFICER,
+        "Samtal med filmklubbens ordförande: biografen i Sveg är bokad för premiärkvällen och "
+        "utrustningen lånas av Filmpool. Bedömningen fortsätter när turnéplanen för "
+        "skolorna har kommit.",
+    ),
+    (
+        "fjallopera",
+        OFFICER,
+        "Stiftelsen har fått projektbidrag tidigare och redovisat i tid. Turnén till "
+        "fjällstationerna är dyr; föreslår delvis bifall med 200 000 kronor.",
+    ),
+    (
+        "sagofestival",
+        SECRETARY,
+        "Ärendet tas upp på nämndens sammanträde tillsammans med övriga förslag i omgången.",
+    ),
+    (
+        "spelmansstamma",
+        DECIDER,
+        "Återförvisat till handläggaren: bedömningen av tillgängligheten behöver göras om "
+        "efter kompletteringen.",
+    ),
+]
+
+
+def write_internal_notes(demo: "DemoBuilder") -> None:
+    """Write the staff's internal notes in a few cases; applicants never see them."""
+    for key, author, body in INTERNAL_NOTES:
+        grant_services.internal_note_add(
+            application=demo.application(key), actor=demo.user(author), body=body
+        )
+    demo.say(f"Internal notes: {len(INTERNAL_NOTES)}")
 
 
 def decide_applications(demo: "DemoBuilder") -> None:
