@@ -199,3 +199,55 @@ def follow(page: Page, action: Locator | Callable[[], object], *, name: str | No
     assert_accessible(page)
     if name:
         screenshot(page, name)
+
+
+def overflowing(page: Page) -> list[str]:
+    """Return the innermost elements that stick out to the right of the window (a page wider
+    than the phone); empty when the page fits. Content inside a scrolling region (a
+    wide table in ``.table-scroll``) is not counted: it scrolls within its region."""
+    return page.evaluate(
+        """() => {
+            const width = document.documentElement.clientWidth;
+            if (document.documentElement.scrollWidth <= width) return [];
+            const found = [];
+            for (const element of document.querySelectorAll("body *")) {
+                const box = element.getBoundingClientRect();
+                // An element's own box, or its text running out of it (a long word).
+                const right = Math.max(box.right, box.left + element.scrollWidth);
+                if (box.width === 0 || right <= width) continue;
+                let inside = false;
+                for (let parent = element.parentElement; parent; parent = parent.parentElement) {
+                    const style = getComputedStyle(parent);
+                    if (["auto", "scroll", "hidden", "clip"].includes(style.overflowX)) {
+                        inside = true;
+                        break;
+                    }
+                }
+                if (!inside) found.push(element);
+            }
+            // Name the innermost: what sticks out, not every box around it.
+            const innermost = found.filter(
+                (element) => !found.some((other) => other !== element && element.contains(other))
+            );
+            if (!innermost.length) {
+                return [`the page (${document.documentElement.scrollWidth} px wide)`];
+            }
+            return innermost.map((element) => {
+                const box = element.getBoundingClientRect();
+                const right = Math.max(box.right, box.left + element.scrollWidth);
+                const name = element.tagName.toLowerCase()
+                    + (element.id ? "#" + element.id : "")
+                    + (element.className && typeof element.className === "string"
+                        ? "." + element.className.trim().split(/\\s+/).join(".") : "");
+                return `${name} (right edge at ${Math.ceil(right)} px of ${width})`;
+            });
+        }"""
+    )
+
+
+def assert_fits(page: Page) -> None:
+    """Fail when the page is wider than the window, naming what sticks out."""
+    wide = overflowing(page)
+    assert not wide, (
+        f"{page.url} is wider than the window at width {width_of(page)}:\n  " + "\n  ".join(wide)
+    )
