@@ -28,8 +28,12 @@ class _Text(HTMLParser):
         self.parts = []
         self._skip = 0
 
+    # A textarea holds what is typed, not the page's own text: the assessment suggests the
+    # letter's conditions in the letter's language, whatever the officer reads the page in.
+    SKIPPED = {"script", "style", "textarea"}
+
     def handle_starttag(self, tag, attrs):
-        if tag in {"script", "style"}:
+        if tag in self.SKIPPED:
             self._skip += 1
         values = dict(attrs)
         for name in ("aria-label", "title", "placeholder", "alt"):
@@ -39,7 +43,7 @@ class _Text(HTMLParser):
             self.parts.append(values["value"])
 
     def handle_endtag(self, tag):
-        if tag in {"script", "style"}:
+        if tag in self.SKIPPED:
             self._skip -= 1
 
     def handle_data(self, data):
@@ -134,3 +138,57 @@ def test_anonymous_pages_in_both_languages(client):
         english = _read(client, reverse(name), "en")
         assert not [e for e, _ in pairs if e in swedish], name
         assert not [s for _, s in pairs if s in english], name
+
+
+@pytest.fixture
+def officer_pages(officer, decider, secretary, delegation, call, organisation, applicant):
+    """Return the officer workspace's pages, each with the staff user who reads it."""
+    from datetime import date
+
+    from decisions.services import CommitteeMeeting, committee_decide
+
+    submitted = services.application_submit(
+        application=factories.draft(organisation, call, applicant), actor=applicant
+    )
+    under_review = services.application_start_review(
+        application=services.application_submit(
+            application=factories.draft(organisation, call, applicant), actor=applicant
+        ),
+        actor=officer,
+    )
+    proposed = factories.proposal(call, officer)
+    services.internal_note_add(application=proposed, actor=officer, body="Ringt föreningen.")
+    committee = committee_decide(
+        applications=[factories.proposal(call, officer, requested="150000")],
+        actor=secretary,
+        committee=CommitteeMeeting("Regionala utvecklingsnämnden", date(2026, 11, 19), "§ 90"),
+    )
+    return [
+        (officer, reverse("casework:queue")),
+        (officer, reverse("casework:queue") + f"?q=Storsjö&call={call.pk}"),
+        (officer, reverse("casework:case", args=[submitted.pk])),
+        (officer, reverse("casework:case", args=[under_review.pk])),
+        (officer, reverse("casework:case", args=[proposed.pk])),
+        (officer, reverse("casework:request_completion", args=[under_review.pk])),
+        (officer, reverse("casework:declare_conflict", args=[under_review.pk])),
+        (officer, reverse("casework:assess", args=[under_review.pk])),
+        (officer, reverse("deciding:calls")),
+        (officer, reverse("deciding:call", args=[call.pk])),
+        (decider, reverse("deciding:proposals")),
+        (decider, reverse("deciding:decide", args=[proposed.pk])),
+        (decider, reverse("deciding:return", args=[proposed.pk])),
+        (secretary, reverse("deciding:committee")),
+        (secretary, reverse("deciding:committee") + f"?call={call.pk}"),
+        (secretary, reverse("deciding:committee_decision", args=[committee.pk])),
+    ]
+
+
+def test_officer_pages_read_wholly_in_each_language(client, officer_pages):
+    pairs = _catalogue()
+
+    for user, path in officer_pages:
+        client.force_login(user)
+        swedish = _read(client, path, "sv")
+        english = _read(client, path, "en")
+        assert not [e for e, _ in pairs if e in swedish], f"{path} shows English"
+        assert not [s for _, s in pairs if s in english], f"{path} shows Swedish"
