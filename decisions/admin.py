@@ -19,11 +19,13 @@ from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from decisions import banking, payments, services
+from decisions.letter_texts import default_text
 from decisions.models import (
     CommitteeDecision,
     Decision,
     DelegationRule,
     FollowUpReport,
+    LetterText,
     Payment,
     PaymentBatch,
     PaymentBatchItem,
@@ -88,6 +90,70 @@ class DelegationRuleAdmin(AuditedAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("holder"))
     def holder(self, rule):
         return rule.user or rule.group
+
+
+# Letter texts
+
+
+class LetterTextForm(forms.ModelForm):
+    class Meta:
+        model = LetterText
+        fields = ("programme", "part", "language", "text")
+        widgets = {"text": forms.Textarea(attrs={"rows": 16, "cols": 90})}
+
+
+@admin.register(LetterText)
+class LetterTextAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """The worded parts of the letters. A decision copies them when it is made: editing a text
+    changes the letters of later decisions, never one already made."""
+
+    form = LetterTextForm
+    list_display = ("part", "language", "scope", "beginning", "updated_at")
+    list_filter = ("part", "language", "programme")
+    list_select_related = ("programme",)
+    search_fields = ("text", "programme__name_sv", "programme__name_en")
+    autocomplete_fields = ("programme",)
+    readonly_fields = ("default_display",)
+    fieldsets = (
+        (None, {"fields": ("programme", "part", "language", "text")}),
+        (
+            _("The built-in text"),
+            {
+                "fields": ("default_display",),
+                "description": _(
+                    "What letters say when neither the programme nor every programme has a "
+                    "text of its own for this part and language."
+                ),
+            },
+        ),
+    )
+
+    def get_changeform_initial_data(self, request):
+        """Start a new text from the built-in one for the part and language asked for."""
+        initial = super().get_changeform_initial_data(request)
+        part = initial.get("part") or LetterText.Part.CONDITIONS
+        language = initial.get("language") or "sv"
+        if part in LetterText.Part.values and language in ("sv", "en"):
+            initial.setdefault("text", default_text(part=part, language=language))
+        return initial
+
+    @admin.display(description=_("applies to"), ordering="programme__name_sv")
+    def scope(self, text):
+        return text.programme or gettext("every programme")
+
+    @admin.display(description=_("text"))
+    def beginning(self, text):
+        return text.text if len(text.text) <= 80 else text.text[:79] + "…"
+
+    @admin.display(description=_("built-in text"))
+    def default_display(self, text):
+        if text is None or not text.part:
+            return "–"
+        appeal_kind = text.programme.appeal_kind if text.programme_id else ""
+        return format_html(
+            '<div style="white-space: pre-wrap; max-width: 60em">{}</div>',
+            default_text(part=text.part, language=text.language or "sv", appeal_kind=appeal_kind),
+        )
 
 
 # Decisions
@@ -174,16 +240,23 @@ class DecisionAdmin(OrgNumberSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("decided by delegation or committee"))
     def basis(self, decision):
         if decision.is_committee_decision:
+            # The paragraph is stored as the minutes write it, "§ 87".
             return (
                 f"{decision.committee_body} {decision.committee_meeting_date}"
-                f" § {decision.committee_paragraph}"
+                f" {decision.committee_paragraph}"
             )
         return decision.delegation_reference
 
     @admin.display(description=_("letter"))
     def letter_name(self, decision):
-        # The letter is a private file, served only through permission-checked views.
-        return decision.letter.name or "–"
+        # The letter is a private file, served only through the permission-checked view.
+        if not decision.letter:
+            return "–"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("casework:decision_letter", args=[decision.application_id]),
+            decision.letter.name,
+        )
 
     @admin.display(description=_("snapshot"))
     def snapshot_display(self, decision):

@@ -215,6 +215,65 @@ class Decision(models.Model):
         return self.committee_meeting_date is not None
 
 
+class LetterText(models.Model):
+    """A part of the letters that administrators word for a programme, or for every programme.
+
+    A letter takes the programme's own text, else the one for every programme, else the
+    built-in default (``decisions.letter_texts``). The text is copied into the decision's
+    snapshot when the decision is made, so editing it never changes a letter already sent.
+    """
+
+    class Part(models.TextChoices):
+        CONDITIONS = "conditions", _("Standard conditions of a grant")
+        REPORT = "report", _("What the final report must contain")
+        REPAYMENT = "repayment", _("When the grant may be claimed back")
+        APPEAL = "appeal", _("How to appeal")
+
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="letter_texts",
+        verbose_name=_("programme"),
+        help_text=_("Leave empty for every programme that has no text of its own."),
+    )
+    part = models.CharField(_("part of the letter"), max_length=20, choices=Part.choices)
+    language = models.CharField(
+        _("language"), max_length=2, choices=Application.LetterLanguage.choices
+    )
+    text = models.TextField(
+        _("text"),
+        help_text=_(
+            "As the letter prints it. A blank line starts a new paragraph; lines that begin "
+            "with a dash are printed as a list."
+        ),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("letter text")
+        verbose_name_plural = _("letter texts")
+        ordering = ["programme__name_sv", "part", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "part", "language"],
+                condition=Q(programme__isnull=False),
+                name="lettertext_unique_per_programme",
+            ),
+            models.UniqueConstraint(
+                fields=["part", "language"],
+                condition=Q(programme__isnull=True),
+                name="lettertext_unique_for_all",
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="lettertext_not_empty"),
+        ]
+
+    def __str__(self):
+        scope = self.programme or _("every programme")
+        return f"{self.get_part_display()} ({self.language}): {scope}"
+
+
 class PaymentBatch(BatchWorkflow):
     """A payment batch (utbetalningsunderlag): created by one finance officer, attested by another."""
 
@@ -353,6 +412,7 @@ class RepaymentClaim(RepaymentWorkflow):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     settlement_note = models.TextField(_("settlement note"), blank=True)
+    snapshot = models.JSONField(_("snapshot"), default=dict, encoder=DjangoJSONEncoder)
     letter = models.FileField(
         _("letter"), upload_to="repayments/%Y/", storage=private_storage, blank=True
     )

@@ -8,10 +8,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django import forms
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from decisions.letter_texts import standard_conditions
 from grants import selectors
 from grants.forms import DateInput, MoneyField, PerspectivesForm
 from grants.models import Application, ApplicationPart, Assessment, Perspective
@@ -21,21 +22,7 @@ from organisations.models import User
 #: How long the applicant has to complete an application, unless the officer says otherwise.
 COMPLETION_DAYS = 14
 
-#: The region's standard conditions for a grant (DESIGN §5.1), suggested for an approval.
-STANDARD_CONDITIONS = _(
-    "The grant may be used only for the activity described in the application. Major changes "
-    "need the region's written approval in advance. Region Jämtland Härjedalen is to be named "
-    "as a funder in all information and marketing about the activity. Participants and the "
-    "audience are to be told about the accessibility of the activity."
-)
-
 NO_AMOUNT = {Assessment.Recommendation.REJECT, Assessment.Recommendation.DISMISS}
-
-
-def standard_conditions(language: str) -> str:
-    """Return the standard conditions in the language of the decision letter."""
-    with translation.override(language):
-        return str(STANDARD_CONDITIONS)
 
 
 def _amount(amount: Decimal) -> str:
@@ -204,7 +191,9 @@ class AssessmentForm(forms.Form):
         self.application = application
         self.assessment = assessment
         self.criteria = list(application.call.programme.criteria.all())
-        self.standard_conditions = standard_conditions(application.letter_language)
+        self.standard_conditions = standard_conditions(
+            programme=application.call.programme, language=application.letter_language
+        )
         super().__init__(data, initial=self.initial_from(assessment))
         added = {}
         for criterion in self.criteria:

@@ -25,6 +25,7 @@ from decisions.models import (
     CommitteeDecision,
     Decision,
     DelegationRule,
+    LetterText,
     Payment,
     PaymentBatch,
     ReportAttachment,
@@ -186,6 +187,12 @@ def populate(*, call, officer, officer_2, finance, finance_2, decider, name):
         amount=Decimal("1000"),
         reasons="Projektet genomfördes inte i sin helhet.",
         due_date=today + timedelta(days=30),
+    )
+    LetterText.objects.get_or_create(
+        programme=call.programme,
+        part=LetterText.Part.APPEAL,
+        language="sv",
+        defaults={"text": "Beslutet kan överklagas hos Kammarkollegiet inom tre veckor."},
     )
 
 

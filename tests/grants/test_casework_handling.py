@@ -11,8 +11,9 @@ from django.utils.formats import date_format
 
 from audit.models import LogEntry
 from audit.services import entries_for
+from decisions.letter_texts import standard_conditions
 from grants import selectors, services
-from grants.forms_casework import AssignForm, standard_conditions
+from grants.forms_casework import AssignForm
 from grants.models import Application, Assessment, CompletionRequest, ConflictOfInterest
 from grants.workflow import ApplicationState as S
 from organisations.services import membership_add
@@ -542,7 +543,12 @@ def test_the_assessment_page_shows_what_the_officer_assesses(client, under_revie
     assert 'name="agenda_goals" value="10" id="id_agenda_goals_9" checked' in page
     assert 'name="agenda_goals" value="5" id="id_agenda_goals_4" checked' not in page
     # Suggested in the letter's language, whatever the page's.
-    assert standard_conditions(under_review.letter_language)[:40] in page
+    assert (
+        standard_conditions(
+            programme=under_review.call.programme, language=under_review.letter_language
+        )[:40]
+        in page
+    )
     assert "Applied for: 50,000 kr." in page
     assert "Nothing is saved yet." in page
 
@@ -668,7 +674,9 @@ def test_the_standard_conditions_are_not_kept_for_a_rejection(client, under_revi
         complete_assessment(
             under_review,
             recommendation="reject",
-            conditions=standard_conditions(under_review.letter_language),
+            conditions=standard_conditions(
+                programme=under_review.call.programme, language=under_review.letter_language
+            ),
         ),
     )
 
