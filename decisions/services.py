@@ -21,6 +21,8 @@ from django.utils.translation import ngettext
 
 from audit.services import log_action
 from decisions.committee import decision_list_render
+from decisions.delivery import decision_letter_send, repayment_letter_send
+from decisions.letter_texts import letter_texts_for
 from decisions.models import (
     CommitteeDecision,
     Decision,
@@ -103,6 +105,10 @@ def payment_plan_amounts(*, plan: list[dict], amount: Decimal) -> list[tuple[Dec
     return instalments
 
 
+#: Version 2 added the letter's worded parts ("texts"); letters are rendered from version 2 on.
+SNAPSHOT_VERSION = 2
+
+
 def decision_snapshot(decision: Decision, instalments: list[tuple[Decimal, str]]) -> dict:
     """Return every value the letter shows, copied now so it can be rendered identically later."""
     application = decision.application
@@ -110,9 +116,11 @@ def decision_snapshot(decision: Decision, instalments: list[tuple[Decimal, str]]
     programme = application.call.programme
     account = organisation.payout_accounts.verified().first()
     trigger_labels = dict(Payment.Trigger.choices)
+    texts = letter_texts_for(programme=programme, language=decision.letter_language)
+    shown = ["report", "repayment", "appeal"] if decision.is_grant else ["appeal"]
     with translation.override(decision.letter_language):
         snapshot = {
-            "version": 1,
+            "version": SNAPSHOT_VERSION,
             "region": settings.REGION,
             "case_number": application.case_number,
             "decision_date": decision.decision_date,
@@ -178,6 +186,8 @@ def decision_snapshot(decision: Decision, instalments: list[tuple[Decimal, str]]
                 "email": decision.presenter.email,
                 "phone": decision.presenter.phone,
             },
+            # The worded parts as the administrators had them when the decision was made.
+            "texts": {part: texts[part] for part in shown},
         }
     # Stored exactly as it will be read back: dates and amounts as strings.
     return json.loads(json.dumps(snapshot, cls=DjangoJSONEncoder))
@@ -332,18 +342,20 @@ def decision_record(
             "decision": decision.pk,
         },
     )
-    email_on_commit(
-        to=_signatory_emails(application.organisation) + [application.author.email],
-        template="decision_made",
-        context=_application_facts(application)
-        | {
-            "outcome": outcome,
-            "amount": _money(amount),
-            "requested_amount": _money(requested),
-            "reasons": decision.reasons,
-            "link": _case_link(application, application.letter_language),
-        },
-        language=application.letter_language,
+    # The decision e-mail carries the letter, so the task that renders the letter sends it.
+    recipients = _signatory_emails(application.organisation) + [application.author.email]
+    context = _application_facts(application) | {
+        "outcome": outcome,
+        "amount": _money(amount),
+        "requested_amount": _money(requested),
+        "reasons": decision.reasons,
+        "link": _case_link(application, application.letter_language),
+    }
+    decision_id = decision.pk
+    transaction.on_commit(
+        lambda: decision_letter_send.enqueue(
+            decision_id=decision_id, to=recipients, context=context
+        )
     )
     if committee_record is not None and not isinstance(committee, CommitteeDecision):
         _committee_decided(record=committee_record, actor=actor, decisions=[decision])
@@ -735,6 +747,56 @@ def report_accept(*, report: FollowUpReport, actor: User) -> FollowUpReport:
 # Repayment
 
 
+def repayment_snapshot(claim: RepaymentClaim, *, paid: Decimal, cancelled: Decimal) -> dict:
+    """Return every value the repayment letter shows, copied when the claim is made."""
+    decision = claim.decision
+    application = decision.application
+    organisation = application.organisation
+    programme = application.call.programme
+    language = decision.letter_language
+    texts = letter_texts_for(programme=programme, language=language)
+    snapshot = {
+        "version": 1,
+        "region": settings.REGION,
+        "case_number": application.case_number,
+        "claim_date": timezone.localdate(),
+        "language": language,
+        "amount": claim.amount,
+        "paid_amount": paid,
+        "cancelled_amount": cancelled,
+        "reasons": claim.reasons,
+        "due_date": claim.due_date,
+        "organisation": {
+            "name": organisation.name,
+            "org_number": organisation.display_org_number,
+            "street_address": organisation.street_address,
+            "postal_code": organisation.postal_code,
+            "city": organisation.city,
+        },
+        "application": {"title": application.title},
+        "programme": {
+            "name": programme.name_en if language == "en" else programme.name_sv,
+            "strategy_area": decision.snapshot["programme"]["strategy_area"],
+        },
+        "call": decision.snapshot["call"],
+        "decision": {
+            "decision_date": decision.decision_date,
+            "amount": decision.amount,
+            "outcome": decision.outcome,
+            "delegation_reference": decision.delegation_reference,
+            "committee": decision.snapshot["committee"],
+        },
+        "claimed_by": {"name": claim.claimed_by.full_name, "title": claim.claimed_by.title},
+        "contact": {
+            "name": claim.claimed_by.full_name,
+            "email": claim.claimed_by.email,
+            "phone": claim.claimed_by.phone,
+        },
+        "texts": {part: texts[part] for part in ("repayment", "appeal")},
+    }
+    return json.loads(json.dumps(snapshot, cls=DjangoJSONEncoder))
+
+
 @transaction.atomic
 def repayment_claim_create(
     *, decision: Decision, actor: User, amount: Decimal, reasons: str, due_date: date
@@ -776,13 +838,18 @@ def repayment_claim_create(
         payment.cancel()
         payment.save(update_fields=["state"])
         cancelled.append(payment.pk)
-    claim = RepaymentClaim.objects.create(
+    claim = RepaymentClaim(
         decision=decision,
         amount=amount,
         reasons=reasons.strip(),
         due_date=due_date,
         claimed_by=actor,
     )
+    cancelled_amount = sum(
+        (p.amount for p in Payment.objects.filter(pk__in=cancelled)), Decimal("0")
+    )
+    claim.snapshot = repayment_snapshot(claim, paid=paid, cancelled=cancelled_amount)
+    claim.save()
     application.claim_repayment()
     application.save(update_fields=["state", "updated_at"])
     log_action(
@@ -797,12 +864,16 @@ def repayment_claim_create(
             "cancelled_payments": cancelled,
         },
     )
-    email_on_commit(
-        to=_signatory_emails(application.organisation),
-        template="repayment_claimed",
-        context=_application_facts(application)
-        | {"amount": _money(amount), "reasons": claim.reasons, "due_date": due_date.isoformat()},
-        language=application.letter_language,
+    recipients = _signatory_emails(application.organisation)
+    context = _application_facts(application) | {
+        "amount": _money(amount),
+        "reasons": claim.reasons,
+        "due_date": due_date.isoformat(),
+        "link": _case_link(application, application.letter_language),
+    }
+    claim_id = claim.pk
+    transaction.on_commit(
+        lambda: repayment_letter_send.enqueue(claim_id=claim_id, to=recipients, context=context)
     )
     return claim
 

@@ -244,3 +244,33 @@ def proposal(
         amount=Decimal(amount) if amount is not None else None,
         recommendation=recommendation,
     )
+
+
+# Letters (issue 5)
+
+
+def pay_out(payments, finance_officer: User, attester: User):
+    """Carry payable payments through a batch: created, attested, exported and confirmed paid."""
+    from decisions import banking
+    from decisions import payments as payment_services
+
+    batch = payment_services.batch_create(
+        actor=finance_officer,
+        payments=list(payments),
+        payment_date=banking.next_banking_day(timezone.localdate() + timedelta(days=1)),
+    )
+    payment_services.batch_attest(batch=batch, actor=attester)
+    payment_services.batch_export(batch=batch, actor=finance_officer)
+    payment_services.batch_confirm(batch=batch, actor=finance_officer, paid_on=timezone.localdate())
+    return batch
+
+
+def repayment_claim(decision, actor: User, **fields):
+    """Claim part of what was paid out under ``decision`` back (20 000 kr by default)."""
+    return decision_services.repayment_claim_create(
+        decision=decision,
+        actor=actor,
+        amount=fields.pop("amount", Decimal("20000")),
+        reasons=fields.pop("reasons", "Hälften av föreställningarna ställdes in."),
+        due_date=fields.pop("due_date", timezone.localdate() + timedelta(days=30)),
+    )

@@ -1,5 +1,6 @@
 """The demo data that `make demo` loads: everything DESIGN §9 and issue 2 promise is there."""
 
+import hashlib
 import io
 from collections import Counter
 
@@ -10,7 +11,7 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
-from django.test import RequestFactory
+from django.test import RequestFactory, TestCase
 
 from decisions.models import CommitteeDecision, Decision, Payment, PaymentBatch, RepaymentClaim
 from decisions.workflow import BatchState, PaymentState
@@ -60,9 +61,15 @@ def row_counts() -> dict[str, int]:
 
 @pytest.fixture(scope="class")
 def demo(django_db_setup, django_db_blocker):
-    """Load the demo once for the class, in a transaction rolled back afterwards."""
+    """Load the demo once for the class, in a transaction rolled back afterwards.
+
+    What the services queue after commit (letters, decision lists, e-mails) runs as the
+    transaction would have committed.
+    """
     with django_db_blocker.unblock(), transaction.atomic():
-        yield load_demo()
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            output = load_demo()
+        yield output
         transaction.set_rollback(True)
 
 
@@ -187,6 +194,21 @@ class TestDemoData:
         records = CommitteeDecision.objects.all()
         assert sorted(record.paragraph for record in records) == ["§ 87", "§ 88"]
         assert all(record.decisions.exists() for record in records)
+
+    def test_every_decision_and_repayment_claim_has_its_letter(self, db):
+        decisions = Decision.objects.select_related("application")
+
+        assert decisions.count() >= 20
+        for decision in decisions:
+            with decision.letter.open("rb") as file:
+                content = file.read()
+            assert hashlib.sha256(content).hexdigest() == decision.letter_sha256
+            text = pypdf.PdfReader(io.BytesIO(content)).pages[0].extract_text()
+            assert decision.application.case_number in text
+        claims = RepaymentClaim.objects.all()
+        assert claims.exists()
+        assert not claims.filter(letter="").exists()
+        assert decisions.filter(letter_language="en").exists()
 
     def test_the_staff_find_work_in_the_queue(self, db):
         officer = User.objects.get(email="officer@example.org")

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 
+from decisions.letter_texts import letter_texts_for
 from decisions.models import (
     Decision,
     FollowUpReport,
@@ -18,7 +19,12 @@ from decisions.seeding.bulk import Row
 from decisions.seeding.context import Case, SeedContext
 from decisions.seeding.followup import FollowUp
 from decisions.seeding.reference import decision_makers_except
-from decisions.services import add_months, amount_concerned, payment_plan_amounts
+from decisions.services import (
+    SNAPSHOT_VERSION,
+    add_months,
+    amount_concerned,
+    payment_plan_amounts,
+)
 from decisions.workflow import PaymentState
 from grants.workflow import ApplicationState
 from organisations.models import User
@@ -155,8 +161,11 @@ def snapshot(
     english = language == "en"
     committee = decision.__dict__.get("committee_body")
     org_number = organisation.org_number
+    texts = _letter_texts(ctx, programme, language)
+    granting = decision.outcome in Decision.GRANTING
+    shown = ["report", "repayment", "appeal"] if granting else ["appeal"]
     return {
-        "version": 1,
+        "version": SNAPSHOT_VERSION,
         "region": settings.REGION,
         "case_number": application.case_number,
         "decision_date": decision.decision_date,
@@ -216,4 +225,14 @@ def snapshot(
             "email": presenter.email,
             "phone": presenter.phone,
         },
+        "texts": {part: texts[part] for part in shown},
     }
+
+
+def _letter_texts(ctx: SeedContext, programme, language: str) -> dict[str, str]:
+    """Return the programme's letter texts in ``language``, read once per seeding run."""
+    cache = ctx.__dict__.setdefault("letter_texts", {})
+    key = (programme.pk, language)
+    if key not in cache:
+        cache[key] = letter_texts_for(programme=programme, language=language)
+    return cache[key]

@@ -108,6 +108,12 @@ class Command(BaseCommand):
             )
         claims = Counter(RepaymentClaim.objects.values_list("state", flat=True))
         say("Repayment claims: " + ", ".join(f"{s} {n}" for s, n in sorted(claims.items())))
+        decisions, claims = Decision.objects.all(), RepaymentClaim.objects.all()
+        say(
+            f"Letters stored: {decisions.exclude(letter='').count()} of {decisions.count()} "
+            f"decision letters, {claims.exclude(letter='').count()} of {claims.count()} "
+            "repayment letters"
+        )
 
     def _summary(self) -> str:
         return (
