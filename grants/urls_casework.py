@@ -1,6 +1,6 @@
 from django.urls import path
 
-from grants.views.casework import case, handling, queue
+from grants.views.casework import case, handling, letters, queue
 
 app_name = "casework"
 
@@ -17,4 +17,10 @@ urlpatterns = [
     path("<int:pk>/jav/", handling.declare_conflict, name="declare_conflict"),
     path("<int:pk>/bedomning/", handling.assess, name="assess"),
     path("<int:pk>/foresla/", handling.propose, name="propose"),
+    path("<int:pk>/beslutsbrev.pdf", letters.decision_letter, name="decision_letter"),
+    path(
+        "<int:pk>/aterkrav/<int:claim_pk>/brev.pdf",
+        letters.repayment_letter,
+        name="repayment_letter",
+    ),
 ]

@@ -267,7 +267,7 @@ def test_the_assessment_and_the_decision_are_summarised(client, officer, approve
     assert "Ansökan uppfyller programmets syfte" in html
     assert "Anna Chef, Kulturchef" in html
     assert "Delegationsordning RUN 2026, punkt 4.2" in html
-    assert "The decision letter is produced shortly after the decision." in html
+    assert "The decision letter is being produced." in html
     assert "Report due on" in html
 
 

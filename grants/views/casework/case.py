@@ -16,10 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from decisions import selectors as decision_selectors
 from grants import casework, permissions, selectors, services
 from grants.forms_casework import AssignForm
 from grants.receipts import submitted_copy_name
-from grants.timeline import decision_of, staff_timeline
+from grants.timeline import staff_timeline
 from grants.views.casework import caseworker_required
 from organisations.errors import WorkflowError
 from organisations.files import private_file_response
@@ -45,7 +46,7 @@ def _case_page(request, application, *, note_form=None, message_form=None, statu
         officer_field = assign_form.fields["officer"]
         officer_field.queryset = officer_field.queryset.exclude(pk=application.assigned_officer_id)
     earlier, open_cases = casework.other_cases(application, today=today)
-    decision = decision_of(application)
+    decision = decision_selectors.decision_for_case_page(application=application)
     context = {
         "casework_section": "queue",
         "application": application,
@@ -57,6 +58,7 @@ def _case_page(request, application, *, note_form=None, message_form=None, statu
         "open_cases": open_cases,
         "assessment": casework.assessment_summary(application),
         "decision": decision,
+        "repayment_claims": decision.repayment_claims.all() if decision else [],
         "report": casework.report_status(application, decision, today=today) if decision else None,
         "completion_requests": list(selectors.completion_requests_of(application=application)),
         "thread": list(selectors.case_thread(application=application)),
