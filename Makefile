@@ -39,9 +39,33 @@ TEST_DEBS := chromium poppler-utils
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
 
-demo: system-deps-runtime install messages migrate ## Install, migrate, load the demo data and serve it
-	$(PY) manage.py load_demo
+# The demo data is loaded with the ImmediateBackend (load_demo renders each letter itself); then
+# the web process queues its tasks in the database and DEMO_WORKERS `db_worker` processes run
+# them in parallel, as in production. Stopping `make demo` stops the workers too: Ctrl+C reaches
+# them with the web process, and each finishes the task it is running (for up to 10 s); otherwise
+# they get SIGTERM.
+DEMO_WORKERS ?= 2
+
+demo: system-deps-runtime install messages migrate ## Install, migrate, load the demo data and serve it with task workers
+	TASK_BACKEND=django.tasks.backends.immediate.ImmediateBackend $(PY) manage.py load_demo
 	@echo "Bidrag demo: http://$(HOST):$(PORT)/  (users in README.md, password bidrag-demo)"
+	@echo "Task workers: $(DEMO_WORKERS) (manage.py db_worker), stopped with the demo"
+	@export TASK_BACKEND=django_tasks_db.DatabaseBackend; \
+	workers=(); interrupted=0; \
+	stop_workers() { \
+		trap - EXIT INT TERM; \
+		if (( ! interrupted && $${#workers[@]} )); then kill -TERM "$${workers[@]}" 2>/dev/null || true; fi; \
+		for _ in {1..100}; do [ -n "$$(jobs -pr)" ] || break; sleep 0.1; done; \
+		kill -TERM $$(jobs -pr) 2>/dev/null || true; \
+		wait || true; \
+	}; \
+	trap stop_workers EXIT; \
+	trap 'interrupted=1; exit 130' INT; \
+	trap 'exit 143' TERM; \
+	for number in $$(seq 1 $(DEMO_WORKERS)); do \
+		$(PY) manage.py db_worker --no-reload --worker-id "demo-$$number" & \
+		workers+=($$!); \
+	done; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: system-deps install messages ## Install and run the whole test suite (PYTEST_ARGS=... to pass more)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("namnd/", committee.committee, name="committee"),
     path("namnd/<int:pk>/", committee.committee_decision, name="committee_decision"),
     path("namnd/<int:pk>/beslutslista.pdf", committee.decision_list, name="decision_list"),
+    path("namnd/<int:pk>/brev/", committee.committee_letters, name="committee_letters"),
     path("utlysningar/", calls.calls, name="calls"),
     path("utlysningar/<int:pk>/", calls.call, name="call"),
 ]

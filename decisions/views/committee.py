@@ -3,7 +3,9 @@
 The committee secretary picks a call, ticks its proposals, records the meeting (committee, date,
 §) and, after a confirmation step, decides them in one step with
 ``decisions.services.committee_decide``. Every caseworker can read a recorded committee
-decision and its decision list; rows of cases the reader has jäv for show only their case number.
+decision, its decision list and its letters as they are produced (``committee_letters`` tells
+static/js/letter-progress.js how far they have come); rows of cases the reader has jäv for show
+only their case number.
 """
 
 from decimal import Decimal
@@ -11,11 +13,13 @@ from types import SimpleNamespace
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from decisions import selectors, services
@@ -205,15 +209,71 @@ def _meeting(record) -> str:
     return f"{record.body} {date_format(record.meeting_date, 'j F Y')} {record.paragraph}"
 
 
+def _letter_progress(decisions, conflicts: set[int]) -> SimpleNamespace:
+    """Return how far the letters of a committee's decisions have come, a row per case.
+
+    A letter is produced when ``Decision.letter`` is stored. The count takes in the cases the
+    reader has jäv for (the number of letters is no case content), their rows never a link.
+    """
+    rows = []
+    for decision in decisions:
+        application = decision.application
+        conflict = application.organisation_id in conflicts
+        produced = bool(decision.letter)
+        rows.append(
+            SimpleNamespace(
+                decision=decision,
+                case_number=application.case_number,
+                conflict=conflict,
+                produced=produced,
+                url=(
+                    reverse("casework:decision_letter", args=[application.pk])
+                    if produced and not conflict
+                    else None
+                ),
+            )
+        )
+    done = sum(row.produced for row in rows)
+    return SimpleNamespace(rows=rows, done=done, total=len(rows), complete=done == len(rows))
+
+
+def _decision_list_url(record) -> str | None:
+    return reverse("deciding:decision_list", args=[record.pk]) if record.decision_list else None
+
+
+def _letters_label(done: int | str, total: int) -> str:
+    return ngettext(
+        "%(done)s of %(total)s letter produced", "%(done)s of %(total)s letters produced", total
+    ) % {"done": done, "total": total}
+
+
+def _letter_strings(total: int) -> dict[str, str]:
+    """Return the words static/js/letter-progress.js puts on the page, ``%(done)s`` left to it."""
+    return {
+        "label": _letters_label("%(done)s", total),
+        "all_done": ngettext(
+            "The letter is produced.", "All %(total)s letters are produced.", total
+        )
+        % {"total": total},
+        "open": _("Open the letter (PDF)"),
+        "decision_list": _("Open the decision list (PDF)"),
+        "decision_list_done": _("The decision list is produced."),
+        "retrying": _("The letters could not be checked just now. Trying again."),
+        "stopped": _("The page has stopped checking the letters. Check again to see them."),
+    }
+
+
 @caseworker_required
 @require_safe
 def committee_decision(request, pk: int):
-    """Show a recorded committee decision: the meeting, the decisions, totals and the list."""
+    """Show a recorded committee decision: the meeting, the decisions, totals, the decision list
+    and the letters, which static/js/letter-progress.js follows as they are produced."""
     record = selectors.committee_decision_for_caseworker(user=request.user, pk=pk)
     conflicts = conflict_organisation_ids(user=request.user)
     decisions = list(selectors.decisions_of_committee(record=record))
     for decision in decisions:
         decision.conflict = decision.application.organisation_id in conflicts
+    letters = _letter_progress(decisions, conflicts)
     context = {
         "casework_section": "committee",
         "record": record,
@@ -224,6 +284,11 @@ def committee_decision(request, pk: int):
         "requested": sum((decision.requested_amount for decision in decisions), ZERO),
         "granted": sum((decision.amount for decision in decisions), ZERO),
         "conflicted": sum(decision.conflict for decision in decisions),
+        "letters": letters,
+        "letters_label": _letters_label(letters.done, letters.total),
+        "letter_strings": _letter_strings(letters.total),
+        # The letters and the decision list are all there: nothing left for the page to follow.
+        "all_produced": letters.complete and bool(record.decision_list),
     }
     return render(request, "casework/committee_decision.html", context)
 
@@ -253,3 +318,28 @@ def decision_list(request, pk: int):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@never_cache
+@caseworker_required
+@require_safe
+def committee_letters(request, pk: int):
+    """Return how far the committee decision's letters have come, as JSON, for the page to poll.
+
+    ``{"done": 12, "total": 40, "complete": false, "letters": [{"case_number": "KUL 2026/0042",
+    "url": "/handlaggning/7/beslutsbrev.pdf" or null}, ...], "decision_list": url or null}``: a
+    letter's ``url`` is null until it is produced, and always for a case the reader has jäv for.
+    The same readers as the page; the same number of queries whatever the number of cases.
+    """
+    record = selectors.committee_decision_for_caseworker(user=request.user, pk=pk)
+    conflicts = conflict_organisation_ids(user=request.user)
+    letters = _letter_progress(selectors.letters_of_committee(record=record), conflicts)
+    return JsonResponse(
+        {
+            "done": letters.done,
+            "total": letters.total,
+            "complete": letters.complete,
+            "letters": [{"case_number": row.case_number, "url": row.url} for row in letters.rows],
+            "decision_list": _decision_list_url(record),
+        }
+    )
