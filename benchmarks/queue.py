@@ -44,35 +44,6 @@ def setup_django() -> None:
     django.setup()
 
 
-def ensure_database() -> None:
-    """Create the database DATABASE_URL names, when it does not exist yet."""
-    from django.db import connection
-    from django.db.utils import OperationalError
-
-    try:
-        connection.ensure_connection()
-        return
-    except OperationalError as error:
-        if "does not exist" not in str(error):
-            raise
-    import psycopg2
-    from psycopg2 import sql
-
-    settings = connection.settings_dict
-    admin = psycopg2.connect(
-        dbname="postgres",
-        user=settings["USER"],
-        password=settings["PASSWORD"],
-        host=settings["HOST"],
-        port=settings["PORT"] or None,
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(settings["NAME"])))
-    admin.close()
-    print(f"created database {settings['NAME']}")
-
-
 def seed_if_needed(applications: int, reuse: bool) -> None:
     from django.core.management import call_command
 
@@ -237,6 +208,8 @@ def main() -> None:
 
     if connection.vendor != "postgresql":
         sys.exit("Set DATABASE_URL to a PostgreSQL database: this benchmark is about PostgreSQL.")
+    from benchmarks.database import ensure_database
+
     ensure_database()
     call_command("migrate", verbosity=0)
     seed_if_needed(options.applications, options.reuse)
