@@ -47,28 +47,6 @@ def decision_of(application) -> Decision:
 
 
 @pytest.fixture
-def organisation_b(applicant_b, finance):
-    return factories.organisation(applicant_b, verified_by=finance, name="Krokoms filmklubb")
-
-
-@pytest.fixture
-def proposals(call, officer, organisation, organisation_b):
-    """Three proposals of the call, the second of them organisation B's."""
-    return [
-        factories.proposal(call, officer, requested="150000", organisation_obj=organisation),
-        factories.proposal(
-            call,
-            officer,
-            requested="80000",
-            amount="60000",
-            recommendation="approve_partly",
-            organisation_obj=organisation_b,
-        ),
-        factories.proposal(call, officer, requested="40000", recommendation="reject"),
-    ]
-
-
-@pytest.fixture
 def record(proposals, secretary):
     """The three proposals decided at the committee, their letters and list not yet produced:
     what is queued after commit does not run here, as if the workers had not got to it."""

@@ -17,7 +17,6 @@ from grants import casework, services
 from grants.models import Application, CaseMessage, InternalNote
 from grants.timeline import applicant_timeline, staff_timeline
 from organisations.models import Organisation
-from organisations.services import membership_add
 from tests import factories
 
 NOTE = "Ring ordföranden om budgeten – internt."
@@ -66,21 +65,6 @@ def make_overdue(application) -> None:
 def copy_stored(submitted):
     submitted.submitted_copy.save("copy.pdf", ContentFile(factories.PDF_BYTES), save=True)
     return submitted
-
-
-@pytest.fixture
-def conflicted(officer_2, organisation):
-    services.conflict_declare(
-        user=officer_2, organisation=organisation, reason="Styrelseledamot", actor=officer_2
-    )
-    return officer_2
-
-
-@pytest.fixture
-def staff_member(organisation):
-    person = factories.user("officer-3@example.org", "officer", full_name="Olle Medlem")
-    membership_add(organisation=organisation, user=person, role="member", actor=None)
-    return person
 
 
 # Who may open the case

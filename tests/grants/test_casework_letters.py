@@ -12,9 +12,6 @@ from django.utils import timezone, translation
 from audit.models import LogEntry
 from decisions.delivery import decision_letter_store, repayment_letter_store
 from decisions.models import RepaymentClaim
-from grants import services
-from organisations.services import membership_add
-from tests import factories
 from tests.decisions.test_letter_download import another_claim_with_letter, claim_of
 
 
@@ -37,21 +34,6 @@ def claim_with_letter(claim):
 def letters(with_letter, claim_with_letter):
     """The approved case with its decision letter and a repayment claim with its letter."""
     return claim_with_letter
-
-
-@pytest.fixture
-def conflicted(officer_2, organisation):
-    services.conflict_declare(
-        user=officer_2, organisation=organisation, reason="Styrelseledamot", actor=officer_2
-    )
-    return officer_2
-
-
-@pytest.fixture
-def staff_member(organisation):
-    person = factories.user("officer-3@example.org", "officer", full_name="Olle Medlem")
-    membership_add(organisation=organisation, user=person, role="member", actor=None)
-    return person
 
 
 def decision_letter_url(application) -> str:
