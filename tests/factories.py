@@ -1,7 +1,7 @@
 """Build test data through the real services, so that tests see what users would create."""
 
 import itertools
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.models import Group
@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from stdnum import luhn
 
+from decisions import banking
 from decisions import services as decision_services
 from decisions.models import DelegationRule
 from grants import services
@@ -274,3 +275,8 @@ def repayment_claim(decision, actor: User, **fields):
         reasons=fields.pop("reasons", "Hälften av föreställningarna ställdes in."),
         due_date=fields.pop("due_date", timezone.localdate() + timedelta(days=30)),
     )
+
+
+def banking_day(after_days: int = 1) -> date:
+    """Return the first banking day at least ``after_days`` days from today."""
+    return banking.next_banking_day(timezone.localdate() + timedelta(days=after_days))

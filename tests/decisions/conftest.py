@@ -2,7 +2,10 @@
 
 import pytest
 
+from decisions import payments as payment_services
+from grants.models import Programme
 from tests import factories
+from tests.factories import banking_day
 
 
 @pytest.fixture
@@ -26,3 +29,45 @@ def proposals(call, officer, organisation, organisation_b):
         ),
         factories.proposal(call, officer, requested="40000", recommendation="reject"),
     ]
+
+
+@pytest.fixture
+def payable(approved):
+    """The first instalment (80 %, on the decision) of the approved grant: 40 000 kr."""
+    return approved.decision.payments.get(instalment=1)
+
+
+@pytest.fixture
+def planned(approved):
+    """The last instalment (20 %, after the accepted report): 10 000 kr."""
+    return approved.decision.payments.get(instalment=2)
+
+
+@pytest.fixture
+def batch(payable, finance):
+    return payment_services.batch_create(
+        actor=finance, payments=[payable], payment_date=banking_day()
+    )
+
+
+@pytest.fixture
+def attested(batch, finance_2):
+    return payment_services.batch_attest(batch=batch, actor=finance_2)
+
+
+@pytest.fixture
+def exported(attested, finance):
+    return payment_services.batch_export(batch=attested, actor=finance)
+
+
+@pytest.fixture
+def on_request(programme, proposed, decider, delegation):
+    """The second instalment of a grant whose programme pays half on requisition."""
+    Programme.objects.filter(pk=programme.pk).update(
+        payment_plan=[
+            {"share": "0.5", "trigger": "on_decision"},
+            {"share": "0.5", "trigger": "on_request"},
+        ]
+    )
+    decision = factories.decide(proposed, decider)
+    return decision.payments.get(instalment=2)

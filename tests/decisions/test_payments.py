@@ -14,14 +14,10 @@ from decisions import payments as services
 from decisions.models import Payment, PaymentBatch, PaymentBatchItem
 from decisions.workflow import BatchState, PaymentState
 from grants import services as grant_services
-from grants.models import Programme
 from organisations import services as organisation_services
 from tests import factories
 from tests.assertions import refused
-
-
-def banking_day(after_days: int = 1) -> date:
-    return banking.next_banking_day(timezone.localdate() + timedelta(days=after_days))
+from tests.factories import banking_day
 
 
 def next_saturday() -> date:
@@ -34,48 +30,8 @@ def fresh(obj):
 
 
 @pytest.fixture
-def payable(approved):
-    """The first instalment (80 %, on the decision) of the approved grant: 40 000 kr."""
-    return approved.decision.payments.get(instalment=1)
-
-
-@pytest.fixture
-def planned(approved):
-    """The last instalment (20 %, after the accepted report): 10 000 kr."""
-    return approved.decision.payments.get(instalment=2)
-
-
-@pytest.fixture
-def batch(payable, finance):
-    return services.batch_create(actor=finance, payments=[payable], payment_date=banking_day())
-
-
-@pytest.fixture
-def attested(batch, finance_2):
-    return services.batch_attest(batch=batch, actor=finance_2)
-
-
-@pytest.fixture
-def exported(attested, finance):
-    return services.batch_export(batch=attested, actor=finance)
-
-
-@pytest.fixture
 def confirmed(exported, finance):
     return services.batch_confirm(batch=exported, actor=finance, paid_on=timezone.localdate())
-
-
-@pytest.fixture
-def on_request(programme, proposed, decider, delegation):
-    """The second instalment of a grant whose programme pays half on requisition."""
-    Programme.objects.filter(pk=programme.pk).update(
-        payment_plan=[
-            {"share": "0.5", "trigger": "on_decision"},
-            {"share": "0.5", "trigger": "on_request"},
-        ]
-    )
-    decision = factories.decide(proposed, decider)
-    return decision.payments.get(instalment=2)
 
 
 def grant_to_new_organisation(call, signatory, officer, decider, *, verified_by=None):
