@@ -272,6 +272,15 @@ REGION = {
     "name": "Region Jämtland Härjedalen",
     "address": ["Box 654", "831 27 Östersund"],
     "org_number": "232100-0214",
+    # The account payments are made from (pain.001's debtor): its Bankgiro number, or an IBAN
+    # when set, and the bank's BIC. The demo's are made up but valid.
+    "bankgiro": os.environ.get("REGION_BANKGIRO", "5050-1006"),
+    "iban": os.environ.get("REGION_IBAN", ""),
+    "bic": os.environ.get("REGION_BIC", "HANDSESS"),
+    # How the bank knows the region as initiator of the file (default: the org. no.).
+    "initiator_id": os.environ.get("REGION_BANK_INITIATOR_ID", ""),
+    # The ledger (SIE): the bank account the grants are paid from.
+    "ledger_bank_account": os.environ.get("REGION_LEDGER_BANK_ACCOUNT", "1930"),
 }
 
 LOGGING = {

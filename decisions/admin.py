@@ -17,10 +17,14 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin
+from import_export.formats.base_formats import CSV, XLSX
 
 from decisions import banking, payments, services
+from decisions.exports.payment_list import PaymentListResource
 from decisions.letter_texts import default_text
 from decisions.models import (
+    BatchExport,
     CommitteeDecision,
     Decision,
     DelegationRule,
@@ -298,8 +302,16 @@ class ReportCompletionForm(forms.Form):
 
 
 @admin.register(Payment)
-class PaymentAdmin(ServiceActionsMixin, CaseAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Payments follow from the decision's payment plan; the payee is copied when batched."""
+class PaymentAdmin(
+    ExportMixin, ServiceActionsMixin, CaseAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin
+):
+    """Payments follow from the decision's payment plan; the payee is copied when batched.
+
+    "Export" gives the payments shown as a payment list (CSV or XLSX), the same columns as a
+    batch's payment list."""
+
+    resource_classes = [PaymentListResource]
+    export_formats = [CSV, XLSX]
 
     list_display = (
         "case_number",
@@ -849,6 +861,28 @@ class ReportAttachmentAdmin(OrgNumberSearchMixin, ReadOnlyAdminMixin, admin.Mode
         "uploaded_at",
     )
     readonly_fields = ("uploaded_at",)
+
+
+@admin.register(BatchExport)
+class BatchExportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The files of exported batches, each made once; finance downloads them from /ekonomi/."""
+
+    list_display = ("batch", "format", "size", "sha256", "created_by", "created_at")
+    list_filter = ("format",)
+    list_select_related = ("batch", "created_by")
+    search_fields = ("=batch__id", "sha256")
+    date_hierarchy = "created_at"
+    # The file itself is served only through the finance pages, which check the SHA-256.
+    fields = ("batch", "format", "size", "sha256", "created_by", "created_at", "download")
+    readonly_fields = ("created_at", "download")
+
+    @admin.display(description=_("file"))
+    def download(self, export):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("finance:download", args=[export.batch_id, export.format]),
+            gettext("Download on the finance pages"),
+        )
 
 
 # Committee decisions

@@ -395,6 +395,38 @@ class PaymentBatchItem(models.Model):
         return f"{self.batch_id}: {self.payment_id}"
 
 
+class BatchExport(models.Model):
+    """A file made from an attested payment batch, stored once with its SHA-256: every later
+    download of the format gives these same bytes."""
+
+    class Format(models.TextChoices):
+        CSV = "csv", _("Payment list (CSV)")
+        XLSX = "xlsx", _("Payment list (Excel)")
+        PAIN001 = "pain001", _("Bank file (ISO 20022 pain.001)")
+        SIE = "sie", _("Ledger file (SIE 4I)")
+
+    batch = models.ForeignKey(PaymentBatch, on_delete=models.PROTECT, related_name="exports")
+    format = models.CharField(_("format"), max_length=10, choices=Format.choices)
+    file = models.FileField(_("file"), upload_to="batches/%Y/", storage=private_storage)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("payment batch file")
+        verbose_name_plural = _("payment batch files")
+        ordering = ["batch", "format"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "format"], name="batchexport_one_per_format"),
+        ]
+
+    def __str__(self):
+        return f"{self.batch_id}: {self.get_format_display()}"
+
+
 class RepaymentClaim(RepaymentWorkflow):
     """A claim to pay back part or all of a grant (återkrav)."""
 

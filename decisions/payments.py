@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from audit.services import log_action
 from decisions import banking
 from decisions.models import Payment, PaymentBatch, PaymentBatchItem
+from decisions.selectors_finance import conflicted_organisations
 from decisions.workflow import BatchState, PaymentState
 from grants import permissions
 from grants.services import _money
@@ -46,6 +47,25 @@ def _require_state(batch: PaymentBatch, *states: str) -> None:
             % {"state": batch.get_state_display()},
             code="wrong_state",
         )
+
+
+def batch_conflict(batch: PaymentBatch, actor: User) -> str | None:
+    """Return the name of an organisation paid in the batch that the actor has jäv for."""
+    return (
+        batch.items.filter(active=True)
+        .filter(
+            Q(payment__decision__application__organisation__memberships__user=actor)
+            | Q(payment__decision__application__organisation__conflicts__user=actor)
+        )
+        .values_list("payment__decision__application__organisation__name", flat=True)
+        .first()
+    )
+
+
+def _require_no_conflict(batch: PaymentBatch, actor: User, message: str) -> None:
+    conflicted = batch_conflict(batch, actor)
+    if conflicted:
+        raise WorkflowError(message % {"organisation": conflicted}, code="conflict")
 
 
 def _require_banking_day(payment_date: date) -> None:
@@ -110,11 +130,18 @@ def batch_create(
         .order_by("pk")
     )
     batch = PaymentBatch.objects.create(payment_date=payment_date, created_by=actor, note=note)
+    conflicted = set(conflicted_organisations(user=actor).values_list("pk", flat=True))
     problems = []
     items = []
     for payment in locked:
         application = payment.decision.application
         organisation = application.organisation
+        if organisation.pk in conflicted:
+            problems.append(
+                _("You have a conflict of interest (jäv) for %(organisation)s.")
+                % {"organisation": organisation.name}
+            )
+            continue
         if payment.state not in (PaymentState.PAYABLE, PaymentState.FAILED):
             problems.append(
                 _("%(case)s instalment %(n)s is “%(state)s”, not payable.")
@@ -197,24 +224,14 @@ def batch_attest(*, batch: PaymentBatch, actor: User) -> PaymentBatch:
         )
     if not batch.items.filter(active=True).exists():
         raise WorkflowError(_("The batch holds no payments."), code="invalid")
-    conflicted = (
-        batch.items.filter(active=True)
-        .filter(
-            Q(payment__decision__application__organisation__memberships__user=actor)
-            | Q(payment__decision__application__organisation__conflicts__user=actor)
-        )
-        .values_list("payment__decision__application__organisation__name", flat=True)
-        .first()
+    _require_no_conflict(
+        batch,
+        actor,
+        _(
+            "You have a conflict of interest (jäv) for %(organisation)s, which is paid in this "
+            "batch; another finance officer must attest it."
+        ),
     )
-    if conflicted:
-        raise WorkflowError(
-            _(
-                "You have a conflict of interest (jäv) for %(organisation)s, which is paid in this "
-                "batch; another finance officer must attest it."
-            )
-            % {"organisation": conflicted},
-            code="conflict",
-        )
     total = sum((p.amount for p in _batch_payments(batch)), 0)
     batch.attest()
     batch.attested_by = actor
@@ -225,14 +242,31 @@ def batch_attest(*, batch: PaymentBatch, actor: User) -> PaymentBatch:
 
 @transaction.atomic
 def batch_export(*, batch: PaymentBatch, actor: User) -> PaymentBatch:
-    """Mark an attested batch as handed to the bank; it can no longer be cancelled."""
+    """Export an attested batch: write its bank file, payment lists and ledger file once, each
+    stored with its SHA-256. From now on it can no longer be cancelled."""
+    from decisions.exports.store import batch_files_write
+
     batch = _lock_batch(batch)
     _require_finance(actor)
     _require_state(batch, BatchState.ATTESTED)
+    _require_no_conflict(
+        batch,
+        actor,
+        _(
+            "You have a conflict of interest (jäv) for %(organisation)s, which is paid in this "
+            "batch; another finance officer must export it."
+        ),
+    )
     batch.export()
     batch.exported_by = actor
     batch.save(update_fields=["state", "exported_at", "exported_by"])
-    log_action(batch, "decisions.batch.exported", actor=actor)
+    files = batch_files_write(batch=batch, actor=actor)
+    log_action(
+        batch,
+        "decisions.batch.exported",
+        actor=actor,
+        data={"files": {export.format: export.sha256 for export in files}},
+    )
     return batch
 
 

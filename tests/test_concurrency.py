@@ -6,6 +6,7 @@ waits at a barrier so that the calls really overlap. A thread still running afte
 Every test ends by checking the audit trail's hash chain.
 """
 
+import hashlib
 import threading
 import time
 from collections.abc import Callable
@@ -25,7 +26,14 @@ from audit.services import verify_chain
 from decisions import banking
 from decisions import payments as payment_services
 from decisions import services as decision_services
-from decisions.models import Decision, FollowUpReport, Payment, PaymentBatch, PaymentBatchItem
+from decisions.models import (
+    BatchExport,
+    Decision,
+    FollowUpReport,
+    Payment,
+    PaymentBatch,
+    PaymentBatchItem,
+)
 from decisions.workflow import BatchState, PaymentState
 from grants import services
 from grants.models import Application, CaseNumberSequence
@@ -507,6 +515,21 @@ def test_a_batch_attested_twice_at_once_is_attested_once(batch, finance_2, finan
     assert_audit_intact()
 
 
+def test_the_creator_attesting_at_the_same_time_as_another_officer_never_attests(
+    batch, finance, finance_2
+):
+    # batch was created by finance: only finance-2's attestation can stand.
+    outcomes = run_together(attest(batch, finance), attest(batch, finance_2))
+
+    attested, errors = one_wins(outcomes)
+    assert attested.attested_by_id == finance_2.pk
+    assert errors[0].code in {"four_eyes", "wrong_state"}
+    batch.refresh_from_db()
+    assert (batch.state, batch.attested_by_id) == (BatchState.ATTESTED, finance_2.pk)
+    assert logged("decisions.batch.attested") == 1
+    assert_audit_intact()
+
+
 def test_a_batch_exported_twice_at_once_is_exported_once(batch, finance, finance_2):
     payment_services.batch_attest(batch=batch, actor=finance_2)
 
@@ -521,6 +544,13 @@ def test_a_batch_exported_twice_at_once_is_exported_once(batch, finance, finance
         exported.exported_at,
     )
     assert logged("decisions.batch.exported") == 1
+    # One set of files, written by the export that won, each stored once with its SHA-256.
+    files = BatchExport.objects.filter(batch=batch)
+    assert sorted(files.values_list("format", flat=True)) == sorted(BatchExport.Format.values)
+    assert set(files.values_list("created_by", flat=True)) == {exported.exported_by_id}
+    for export_ in files:
+        with export_.file.open("rb") as handle:
+            assert hashlib.sha256(handle.read()).hexdigest() == export_.sha256
     assert_audit_intact()
 
 
@@ -544,6 +574,7 @@ def test_a_batch_exported_and_cancelled_at_once_is_one_or_the_other(
         assert set(payments.values_list("state", flat=True)) == {PaymentState.PAYABLE}
         assert set(items.values_list("active", flat=True)) == {False}
         assert logged("decisions.batch.exported") == 0
+        assert not BatchExport.objects.filter(batch=batch).exists()
         # The payments are free for the next batch.
         payment_services.batch_create(actor=finance, payments=payable, payment_date=payment_day())
     assert_each_payment_in_one_batch_at_most()
