@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("mina-sidor/", include("grants.urls_portal")),
     path("handlaggning/", include("decisions.urls_casework")),
     path("handlaggning/", include("grants.urls_casework")),
+    path("ekonomi/", include("decisions.urls_finance")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

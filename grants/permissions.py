@@ -19,6 +19,8 @@ VERIFY_ACCOUNT = "organisations.verify_payoutaccount"
 SETTLE_REPAYMENT = "decisions.settle_repaymentclaim"
 #: Each of these lets a member of staff into the officer workspace (/handlaggning/).
 CASEWORK = (HANDLE, DECIDE, RECORD_COMMITTEE)
+#: Each of these lets a member of staff into the finance workspace (/ekonomi/).
+FINANCE = (MANAGE_PAYMENTS, ATTEST_BATCH, VERIFY_ACCOUNT, SETTLE_REPAYMENT)
 
 
 class Role:
@@ -90,6 +92,11 @@ def is_staff_without_conflict(user, organisation, perm: str) -> bool:
 def is_caseworker(user) -> bool:
     """Return whether the user works cases: an officer, a decision maker or a secretary."""
     return _active(user) and any(user.has_perm(perm) for perm in CASEWORK)
+
+
+def is_finance(user) -> bool:
+    """Return whether the user works in the finance workspace: a finance officer."""
+    return _active(user) and any(user.has_perm(perm) for perm in FINANCE)
 
 
 def can_view_case(application, user) -> bool:
