@@ -10,21 +10,27 @@ Text that a spreadsheet would run as a formula (it begins with ``=``, ``+``, ``-
 or a carriage return) is prefixed with an apostrophe in both formats (OWASP, "CSV injection").
 """
 
+import codecs
 import csv
 import io
+import re
 from collections.abc import Callable, Iterator
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, BinaryIO
 
 from django.conf import settings
+from django.db import connections
 from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.encoding import force_str
 from import_export import resources, widgets
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-CHUNK_SIZE = 2000
+FORMULA_FIRST = frozenset(FORMULA_START)
+CHUNK_SIZE = 10_000
+MONEY_WIDGETS = (widgets.DecimalWidget,)
+TYPED_WIDGETS = (widgets.DecimalWidget, widgets.IntegerWidget, widgets.DateWidget)
 
 
 def neutralise(text: str) -> str:
@@ -34,29 +40,9 @@ def neutralise(text: str) -> str:
     return text
 
 
-def _csv_text(value: Any) -> str:
-    return "" if value is None else neutralise(str(value))
-
-
-def _csv_money(value: Decimal | None) -> str:
-    # Swedish spreadsheets read a decimal comma; the amount is never negative here.
-    return "" if value is None else f"{value:.2f}".replace(".", ",")
-
-
-def _csv_date(value: date | None) -> str:
-    return "" if value is None else value.isoformat()
-
-
-def _csv_plain(value: Any) -> str:
-    return "" if value is None else str(value)
-
-
-def _xlsx_text(value: Any) -> Any:
-    return None if value is None else neutralise(str(value))
-
-
-def _xlsx_value(value: Any) -> Any:
-    return value
+def _csv_money(value: Decimal) -> str:
+    # Swedish spreadsheets read a decimal comma. The database gives amounts with two decimals.
+    return str(value).replace(".", ",")
 
 
 class StreamingResource(resources.ModelResource):
@@ -78,47 +64,126 @@ class StreamingResource(resources.ModelResource):
         with translation.override(settings.LANGUAGE_CODE):
             return [force_str(field.column_name) for field in self.get_export_fields()]
 
-    def rows(self, queryset: QuerySet, formatters: list[Callable]) -> Iterator[list[Any]]:
-        """Yield each row of ``queryset`` as the list of its columns, each through its formatter."""
-        lookups = [field.attribute for field in self.get_export_fields()]
-        pairs = list(enumerate(formatters))
+    def _plan(self, queryset: QuerySet) -> tuple[QuerySet, tuple[int, ...], tuple[int, ...]]:
+        """Return the ``values_list`` query of the export fields, and where its text cells (to
+        neutralise) and its amounts are."""
+        fields = self.get_export_fields()
+        money_at = tuple(i for i, f in enumerate(fields) if isinstance(f.widget, MONEY_WIDGETS))
+        text_at = tuple(i for i, f in enumerate(fields) if not isinstance(f.widget, TYPED_WIDGETS))
         # Labels computed in SQL (a choice's name, say) are in the site's language too.
         with translation.override(settings.LANGUAGE_CODE):
-            queryset = self.annotate(queryset).values_list(*lookups)
-        for row in queryset.iterator(chunk_size=CHUNK_SIZE):
-            yield [format_(row[index]) for index, format_ in pairs]
+            values = self.annotate(queryset).values_list(*[field.attribute for field in fields])
+        return values, text_at, money_at
 
-    def _formatters(self, text, money, day, plain) -> list[Callable]:
-        chosen = []
-        for field in self.get_export_fields():
-            if isinstance(field.widget, widgets.DecimalWidget):
-                chosen.append(money)
-            elif isinstance(field.widget, widgets.DateWidget | widgets.DateTimeWidget):
-                chosen.append(day)
-            elif isinstance(field.widget, widgets.IntegerWidget):
-                chosen.append(plain)
-            else:
-                chosen.append(text)
-        return chosen
+    def rows(self, queryset: QuerySet, *, money: Callable | None = None) -> Iterator[list[Any]]:
+        """Yield each row of ``queryset`` as the list of its columns: text neutralised, amounts
+        through ``money`` (or as fetched), dates, numbers and empty cells as fetched.
 
-    def csv_formatters(self) -> list[Callable]:
-        return self._formatters(_csv_text, _csv_money, _csv_date, _csv_plain)
+        The loop touches only the cells that need it: it runs 100,000 times for a large batch.
+        """
+        values, text_at, money_at = self._plan(queryset)
+        if money is None:
+            money_at = ()
+        for row in values.iterator(chunk_size=CHUNK_SIZE):
+            cells = list(row)
+            for index in text_at:
+                text = cells[index]
+                if text and text[0] in FORMULA_FIRST:
+                    cells[index] = "'" + text
+            for index in money_at:
+                if cells[index] is not None:
+                    cells[index] = money(cells[index])
+            yield cells
 
-    def xlsx_formatters(self) -> list[Callable]:
-        return self._formatters(_xlsx_text, _xlsx_value, _xlsx_value, _xlsx_value)
+    def copy_rows(
+        self, queryset: QuerySet, emit: Callable[[list[str]], Any], every: Callable
+    ) -> None:
+        """On PostgreSQL: pass each row to ``emit`` as the list of its cells as CSV text (text
+        neutralised, amounts with a decimal comma, NULL empty), reading the rows with ``COPY``,
+        the fastest way out of the database; call ``every`` after each chunk of rows.
+
+        The same rows as ``rows(queryset, money=...)`` gives, as ``write_csv`` writes them; a
+        test on PostgreSQL compares the two byte for byte.
+        """
+        values, text_at, money_at = self._plan(queryset)
+        sql, params = values.query.sql_with_params()
+        with connections[values.db].cursor() as cursor:
+            select = cursor.mogrify(sql, params).decode()
+            sink = _CopyRows(emit, every, text_at, money_at)
+            cursor.copy_expert(f"COPY ({select}) TO STDOUT", sink)  # noqa: S608 - mogrified
+        sink.close()
+
+
+_COPY_ESCAPE = re.compile(r"\\(.)")
+_COPY_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f", "v": "\v"}
+
+
+def _copy_cell(cell: str) -> str:
+    """Return a cell of COPY's text format as its value: "\\N" (NULL) empty, escapes undone."""
+    if cell == "\\N":
+        return ""
+    return _COPY_ESCAPE.sub(lambda match: _COPY_ESCAPES.get(match[1], match[1]), cell)
+
+
+class _CopyRows:
+    """A file for ``copy_expert`` to write COPY's text output to: it splits the output into rows
+    and cells and hands each row on."""
+
+    def __init__(self, emit, every, text_at, money_at):
+        self.emit, self.every = emit, every
+        self.text_at, self.money_at = text_at, money_at
+        self.partial = b""
+        self.count = 0
+
+    def write(self, data: bytes) -> None:
+        lines = (self.partial + bytes(data)).split(b"\n")
+        self.partial = lines.pop()
+        for line in lines:
+            text = line.decode()
+            cells = text.split("\t")
+            if "\\" in text:
+                cells = [_copy_cell(cell) for cell in cells]
+            for index in self.text_at:
+                cell = cells[index]
+                if cell and cell[0] in FORMULA_FIRST:
+                    cells[index] = "'" + cell
+            for index in self.money_at:
+                cells[index] = cells[index].replace(".", ",")
+            self.emit(cells)
+            self.count += 1
+            if self.count % CHUNK_SIZE == 0:
+                self.every()
+
+    def close(self) -> None:
+        if self.partial:
+            raise ValueError("COPY ended in the middle of a row")
 
 
 def write_csv(resource: StreamingResource, queryset: QuerySet, stream: BinaryIO) -> None:
     """Write the rows as CSV: UTF-8 with a byte-order mark (so Excel reads å, ä, ö), semicolons
-    and a decimal comma as Swedish spreadsheets expect, CRLF line ends (RFC 4180)."""
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="", write_through=False)
-    try:
-        writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
-        writer.writerow(resource.headers())
-        writer.writerows(resource.rows(queryset, resource.csv_formatters()))
-        text.flush()
-    finally:
-        text.detach()
+    and a decimal comma as Swedish spreadsheets expect, CRLF line ends (RFC 4180).
+
+    Rows are written to a text buffer and encoded a chunk at a time, which is several times
+    cheaper than encoding each row as it is written. On PostgreSQL the rows come by ``COPY``.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+
+    def flush() -> None:
+        stream.write(buffer.getvalue().encode())
+        buffer.seek(0)
+        buffer.truncate()
+
+    stream.write(codecs.BOM_UTF8)
+    writer.writerow(resource.headers())
+    if connections[queryset.db].vendor == "postgresql":
+        resource.copy_rows(queryset, writer.writerow, flush)
+    else:
+        for number, row in enumerate(resource.rows(queryset, money=_csv_money), start=1):
+            writer.writerow(row)
+            if number % CHUNK_SIZE == 0:
+                flush()
+    flush()
 
 
 def write_xlsx(
@@ -153,7 +218,7 @@ def write_xlsx(
         cell.font = bold
         headings.append(cell)
     sheet.append(headings)
-    for row in resource.rows(queryset, resource.xlsx_formatters()):
+    for row in resource.rows(queryset):
         for index in money_columns:
             if row[index] is not None:
                 cell = WriteOnlyCell(sheet, value=row[index])

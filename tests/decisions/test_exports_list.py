@@ -246,3 +246,27 @@ def test_the_payment_admin_exports_the_payment_list(admin_client, attested, paya
     assert response.status_code == 200
     body = response.content.decode("utf-8-sig")
     assert payable.decision.application.case_number in body
+
+
+@pytest.mark.postgres
+def test_on_postgresql_copy_gives_the_csv_the_orm_gives(two_payee_batch, hostile):
+    """write_csv reads the rows by COPY on PostgreSQL: the same bytes as the ORM's rows."""
+    from decisions.exports import tabular
+    from decisions.exports.payment_list import PaymentListResource
+    from decisions.models import Payment
+
+    Payment.objects.filter(pk=hostile.pk).update(
+        payee_name='Tab\there\\; "citat"\nny rad\r och \\N',  # what COPY escapes, and "\\N"
+        reference="=1+2",
+    )
+    out = io.BytesIO()
+    PaymentListCsv(two_payee_batch).write(out)
+    resource = PaymentListResource(two_payee_batch)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(resource.headers())
+    payments = PaymentListCsv(two_payee_batch).payments_for_list()
+    writer.writerows(resource.rows(payments, money=tabular._csv_money))
+    assert out.getvalue() == b"\xef\xbb\xbf" + buffer.getvalue().encode()
+    assert "'=1+2" in buffer.getvalue()
+    assert '"Tab\there\\; ""citat""\nny rad\r och \\N"' in buffer.getvalue()
