@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import log_action
 from decisions import banking
+from decisions.exports.store import batch_files_write
 from decisions.models import Payment, PaymentBatch, PaymentBatchItem
 from decisions.selectors_finance import conflicted_organisations
 from decisions.workflow import BatchState, PaymentState
@@ -244,8 +245,6 @@ def batch_attest(*, batch: PaymentBatch, actor: User) -> PaymentBatch:
 def batch_export(*, batch: PaymentBatch, actor: User) -> PaymentBatch:
     """Export an attested batch: write its bank file, payment lists and ledger file once, each
     stored with its SHA-256. From now on it can no longer be cancelled."""
-    from decisions.exports.store import batch_files_write
-
     batch = _lock_batch(batch)
     _require_finance(actor)
     _require_state(batch, BatchState.ATTESTED)
