@@ -200,7 +200,10 @@ class Pain001Exporter(BatchExporter):
                 _sub(_sub(agent, "Othr"), "Id", "NOTPROVIDED")
         creditor = _sub(transaction, "Cdtr")
         _sub(creditor, "Nm", _text(name, 70))
-        if org_number:
+        digits = _digits(org_number)
+        # A legal person's org. no. identifies the payee; a sole trader's personnummer is
+        # personal data the bank does not need (its third digit is below 2).
+        if len(digits) == 10 and digits[2] >= "2":
             _organisation_id(creditor, org_number)
         if kind == PayoutAccount.Kind.BANKGIRO:
             account = _account("CdtrAcct", _digits(number), proprietary="BGNR")

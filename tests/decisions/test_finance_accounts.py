@@ -55,7 +55,7 @@ def test_the_account_page_shows_the_organisations_history(client, change, organi
     assert verified.number in page
     assert "(paid now)" in page
     assert "Alva Sökande" in page  # the signatory, and who entered the change
-    assert "entered" in page and "verified" in page  # the audit trail
+    assert "entered the account" in page and "verified the account" in page  # the trail
 
 
 def test_a_finance_officer_verifies_an_account(client, change, finance_2, organisation):
