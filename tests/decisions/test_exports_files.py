@@ -257,3 +257,14 @@ def test_swedish_letters_are_written_in_code_page_437(mixed_batch):
 
 def test_the_ledger_file_is_the_same_bytes_each_time(mixed_batch):
     assert written(SieExporter, mixed_batch) == written(SieExporter, mixed_batch)
+
+
+def test_a_sole_traders_personnummer_stays_out_of_the_bank_file(mixed_batch, payable, xsd):
+    from decisions.models import Payment
+
+    Payment.objects.filter(pk=payable.pk).update(payee_org_number="810107-9294")
+    data = written(Pain001Exporter, mixed_batch)
+    assert b"8101079294" not in data
+    xsd.assertValid(etree.parse(io.BytesIO(data)))
+    legal = by_name(etree.fromstring(data), "Östersunds körsällskap")
+    assert legal.findtext("p:Cdtr/p:Id/p:OrgId/p:Othr/p:Id", namespaces=NS)
