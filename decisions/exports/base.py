@@ -5,9 +5,11 @@ batch's payments, whose payee was copied onto them when they were batched, never
 organisation's current details, so a file made later says what was attested.
 """
 
+from datetime import datetime
 from typing import BinaryIO, ClassVar
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from decisions.models import Payment, PaymentBatch
 
@@ -24,6 +26,13 @@ class BatchExporter:
 
     def __init__(self, batch: PaymentBatch):
         self.batch = batch
+
+    def made_at(self) -> datetime:
+        """Return when the file is made, as its contents say: the batch's export, so that
+        writing it again gives the same bytes."""
+        batch = self.batch
+        moment = batch.exported_at or batch.attested_at or batch.created_at
+        return timezone.localtime(moment).replace(microsecond=0)
 
     def filename(self) -> str:
         """Return the name the file is downloaded as."""

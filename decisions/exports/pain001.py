@@ -27,7 +27,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, Sum
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from lxml import etree
 
@@ -110,15 +109,11 @@ class Pain001Exporter(BatchExporter):
         "reference",
     )
 
-    def created(self):
-        moment = self.batch.exported_at or self.batch.attested_at or self.batch.created_at
-        return timezone.localtime(moment).replace(microsecond=0)
-
     def write(self, stream) -> None:
         payments = self.payments().select_related(None)
         totals = payments.aggregate(count=Count("pk"), total=Sum("amount"))
         count, total = totals["count"], totals["total"] or Decimal(0)
-        created = self.created()
+        created = self.made_at()
         message_id = f"BIDRAG-{self.batch.pk}-{created:%Y%m%d%H%M%S}"
         with etree.xmlfile(stream, encoding="UTF-8") as xml:
             xml.write_declaration()

@@ -16,10 +16,17 @@ from django.db.models import (
 from django.db.models.functions import Cast, Concat
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from import_export import fields, widgets
 
 from decisions.exports.base import BatchExporter
-from decisions.exports.tabular import StreamingResource, write_csv, write_xlsx
+from decisions.exports.tabular import (
+    StreamingResource,
+    date_field,
+    integer_field,
+    money_field,
+    text_field,
+    write_csv,
+    write_xlsx,
+)
 from decisions.models import BatchExport, Payment, PaymentBatch, PaymentBatchItem
 from organisations.models import PayoutAccount
 
@@ -27,49 +34,25 @@ _APPLICATION = "decision__application__"
 _PROGRAMME = "decision__application__call__programme__"
 
 
-def _text(attribute: str, heading) -> fields.Field:
-    return fields.Field(attribute=attribute, column_name=heading, readonly=True)
-
-
 class PaymentListResource(StreamingResource):
     """One row per payment: case, decision, payee as copied when batched, amount and ledger
     codes, the batch's payment date and who attested it."""
 
-    case_number = _text(f"{_APPLICATION}case_number", _("Case number"))
-    decision_date = fields.Field(
-        attribute="decision__decision_date",
-        column_name=_("Decision date"),
-        widget=widgets.DateWidget(coerce_to_string=False),
-        readonly=True,
-    )
-    decided_under = _text("decided_under", _("Delegation or committee reference"))
-    payee = _text("payee_name", _("Payee"))
-    payee_org_number = _text("payee_org_number", _("Org. no."))
-    account_kind = _text("account_kind_label", _("Account kind"))
-    account_number = _text("payee_account_number", _("Account number"))
-    amount = fields.Field(
-        attribute="amount",
-        column_name=_("Amount (SEK)"),
-        widget=widgets.DecimalWidget(coerce_to_string=False),
-        readonly=True,
-    )
-    instalment = fields.Field(
-        attribute="instalment",
-        column_name=_("Instalment"),
-        widget=widgets.IntegerWidget(coerce_to_string=False),
-        readonly=True,
-    )
-    account = _text(f"{_PROGRAMME}account", _("Account"))
-    cost_centre = _text(f"{_PROGRAMME}cost_centre", _("Cost centre"))
-    project = _text(f"{_PROGRAMME}project_code", _("Project"))
-    payment_date = fields.Field(
-        attribute="batch_payment_date",
-        column_name=_("Payment date"),
-        widget=widgets.DateWidget(coerce_to_string=False),
-        readonly=True,
-    )
-    reference = _text("reference", _("Payment reference"))
-    attested_by = _text("batch_attested_by", _("Attested by"))
+    case_number = text_field(f"{_APPLICATION}case_number", _("Case number"))
+    decision_date = date_field("decision__decision_date", _("Decision date"))
+    decided_under = text_field("decided_under", _("Delegation or committee reference"))
+    payee = text_field("payee_name", _("Payee"))
+    payee_org_number = text_field("payee_org_number", _("Org. no."))
+    account_kind = text_field("account_kind_label", _("Account kind"))
+    account_number = text_field("payee_account_number", _("Account number"))
+    amount = money_field("amount", _("Amount (SEK)"))
+    instalment = integer_field("instalment", _("Instalment"))
+    account = text_field(f"{_PROGRAMME}account", _("Account"))
+    cost_centre = text_field(f"{_PROGRAMME}cost_centre", _("Cost centre"))
+    project = text_field(f"{_PROGRAMME}project_code", _("Project"))
+    payment_date = date_field("batch_payment_date", _("Payment date"))
+    reference = text_field("reference", _("Payment reference"))
+    attested_by = text_field("batch_attested_by", _("Attested by"))
 
     class Meta:
         model = Payment
@@ -163,5 +146,5 @@ class PaymentListXlsx(PaymentListCsv):
             self.payments_for_list(),
             stream,
             title=title,
-            created=self.batch.exported_at or self.batch.attested_at,
+            created=self.made_at(),
         )

@@ -15,7 +15,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Sum
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from decisions.exports.base import BatchExporter
@@ -74,7 +73,7 @@ class SieExporter(BatchExporter):
         region = settings.REGION
         payments = self.payments().select_related(None)
         total = payments.aggregate(total=Sum("amount"))["total"] or Decimal(0)
-        made = timezone.localtime(batch.exported_at or batch.attested_at or batch.created_at)
+        made = self.made_at()
         day = batch.payment_date.strftime("%Y%m%d")
         title = f"Utbetalningsunderlag {batch.pk}"
 

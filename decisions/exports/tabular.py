@@ -24,7 +24,7 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.encoding import force_str
-from import_export import resources, widgets
+from import_export import fields, resources, widgets
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_FIRST = frozenset(FORMULA_START)
@@ -43,6 +43,28 @@ def neutralise(text: str) -> str:
 def _csv_money(value: Decimal) -> str:
     # Swedish spreadsheets read a decimal comma. The database gives amounts with two decimals.
     return str(value).replace(".", ",")
+
+
+def text_field(attribute: str, heading) -> fields.Field:
+    """Return a column of text (neutralised when it looks like a formula)."""
+    return fields.Field(attribute=attribute, column_name=heading, readonly=True)
+
+
+def date_field(attribute: str, heading) -> fields.Field:
+    """Return a column of dates: ISO 8601 in CSV, a date in XLSX."""
+    widget = widgets.DateWidget(coerce_to_string=False)
+    return fields.Field(attribute=attribute, column_name=heading, widget=widget, readonly=True)
+
+
+def money_field(attribute: str, heading) -> fields.Field:
+    """Return a column of amounts in kronor: a decimal comma in CSV, a number in XLSX."""
+    widget = widgets.DecimalWidget(coerce_to_string=False)
+    return fields.Field(attribute=attribute, column_name=heading, widget=widget, readonly=True)
+
+
+def integer_field(attribute: str, heading) -> fields.Field:
+    widget = widgets.IntegerWidget(coerce_to_string=False)
+    return fields.Field(attribute=attribute, column_name=heading, widget=widget, readonly=True)
 
 
 class StreamingResource(resources.ModelResource):
