@@ -5,6 +5,7 @@ batch's payments, whose payee was copied onto them when they were batched, never
 organisation's current details, so a file made later says what was attested.
 """
 
+from abc import ABC, abstractmethod
 from datetime import datetime
 from typing import BinaryIO, ClassVar
 
@@ -14,7 +15,7 @@ from django.utils import timezone
 from decisions.models import Payment, PaymentBatch
 
 
-class BatchExporter:
+class BatchExporter(ABC):
     """Write one file of a payment batch. Subclasses set the class attributes and ``write``."""
 
     #: The format's name in URLs, in ``export_batch --format`` and in ``BatchExport.format``.
@@ -46,6 +47,6 @@ class BatchExporter:
             .order_by("pk")
         )
 
+    @abstractmethod
     def write(self, stream: BinaryIO) -> None:
         """Write the whole file to ``stream``, row by row: a batch may hold 100,000 payments."""
-        raise NotImplementedError
