@@ -1,25 +1,38 @@
 """The bank file of a payment batch: an ISO 20022 ``pain.001.001.03`` credit transfer (DESIGN §6).
 
 Written as the Swedish banks read it (the Swedish Bankers' Association's "Swedish Common
-Interpretation of ISO 20022 Payment Messages"):
+Interpretation of ISO 20022 Payment Messages" and its appendix "Common Payment Types in Sweden"):
 
 - one ``PmtInf`` for the batch, executed on its payment date (``ReqdExctnDt``), service level
-  ``NURG`` (Bankgiro and Plusgiro payments are not urgent payments), debited to the region's
-  account (``settings.REGION``: its Bankgiro number as ``Othr/Id`` with ``SchmeNm/Prtry``
-  ``BGNR``, or its IBAN when one is set, and its bank's BIC);
-- one ``CdtTrfTxInf`` per payment, from the payee copied onto the payment when it was batched:
-  a Bankgiro number as ``CdtrAcct/Id/Othr/Id`` with ``SchmeNm/Prtry`` ``BGNR`` and the agent
-  Bankgirot (clearing system ``SESBA``, member ``9900``); a Plusgiro number with ``PGNR`` and
-  the agent PlusGirot (``9960``); a Swedish bank account as its BBAN (clearing and account
-  number, ``SchmeNm/Cd`` ``BBAN``) with its clearing number as the agent's member id; an IBAN
-  as ``CdtrAcct/Id/IBAN`` with the payee's BIC when known;
-- ``EndToEndId`` is the case number and the instalment ("KUL 2026/0012-1"), the remittance text
-  the payment's reference, so the grantee's statement names the case;
+  ``NURG`` (Bankgiro, Plusgiro and account payments are not urgent payments), debited to the
+  region's account (``settings.REGION``): its IBAN when one is set, otherwise its Bankgiro
+  number as ``Othr/Id`` with ``SchmeNm/Prtry`` ``BGNR`` (Nordea takes only IBAN or BBAN: set
+  ``REGION_IBAN`` there), and its bank's BIC. The region is named by its org. no. in
+  ``InitgPty`` and ``Dbtr`` (``OrgId/Othr``, scheme ``BANK``), or in ``InitgPty`` by the id
+  its bank gave it (``REGION_BANK_INITIATOR_ID``), as Nordea requires;
+- one ``CdtTrfTxInf`` per payment, from the payee copied onto the payment when it was batched
+  (never the organisation's details as they are now):
+
+  - a Bankgiro number: ``CdtrAcct/Id/Othr/Id`` (digits only) with ``SchmeNm/Prtry`` ``BGNR``,
+    the agent Bankgirot (``ClrSysMmbId``, clearing system ``SESBA``, member ``9900``);
+  - a Plusgiro number: the same with ``PGNR`` and the agent PlusGirot (``9960``);
+  - a Swedish bank account: its BBAN, the four-digit clearing number and the account number
+    (``SchmeNm/Cd`` ``BBAN``), with the clearing number as the agent's ``SESBA`` member id.
+    Swedbank's five-digit clearing numbers (8xxx-x) are written with their first four digits,
+    the fifth being a check digit payments leave out (Bankgirot, "Bankernas kontonummer");
+  - an IBAN: ``CdtrAcct/Id/IBAN``, and the payee's BIC as ``CdtrAgt`` when known; without a BIC
+    the agent is left out (it is optional, and the bank finds it from the IBAN);
+
+- the payee's org. no. as ``Cdtr/Id/OrgId/Othr`` when it is a legal person's; a sole trader's
+  personnummer is personal data the bank does not need;
+- ``EndToEndId`` is the case number and the instalment ("KUL 2026/00012-1"), the remittance
+  text (``RmtInf/Ustrd``) the payment's reference, so the grantee's statement names the case;
 - ``NbOfTxs`` and ``CtrlSum`` are counted by the database before the transactions are written,
   and are the same at both levels: the file is written as it is read, never held in memory.
 
-``MsgId`` and ``CreDtTm`` come from the batch (its export time), so the file is the same bytes
-each time it is written.
+Texts are cut to the schema's lengths (names 70, ``EndToEndId`` 35, remittance 140) after
+control characters, which XML cannot carry, are taken out. ``MsgId`` and ``CreDtTm`` come from
+the batch (its export time), so the file is the same bytes each time it is written.
 """
 
 import re
@@ -40,6 +53,8 @@ SWEDISH_CLEARING = "SESBA"
 BANKGIRO_MEMBER = "9900"
 PLUSGIRO_MEMBER = "9960"
 CENT = Decimal("0.01")
+#: Characters XML 1.0 cannot carry, and other control characters a bank would refuse.
+_UNWRITABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def _digits(text: str) -> str:
@@ -47,8 +62,9 @@ def _digits(text: str) -> str:
 
 
 def _text(text: str, length: int) -> str:
-    """Return ``text`` on one line, cut to the schema's maximum ``length``."""
-    return " ".join(text.split())[:length]
+    """Return ``text`` on one line, without control characters, cut to the schema's
+    maximum ``length``."""
+    return " ".join(_UNWRITABLE.sub(" ", text).split())[:length].rstrip()
 
 
 def _amount(value: Decimal) -> str:
@@ -85,10 +101,17 @@ def _account(tag: str, number: str, *, proprietary=None, code=None, iban=False):
     return account
 
 
-def _organisation_id(parent, org_number: str):
+def _organisation_id(parent, identifier: str):
     other = _sub(_sub(_sub(parent, "Id"), "OrgId"), "Othr")
-    _sub(other, "Id", _digits(org_number))
+    _sub(other, "Id", identifier)
     _sub(_sub(other, "SchmeNm"), "Cd", "BANK")
+
+
+def bank_account_parts(number: str) -> tuple[str, str]:
+    """Return the clearing number payments use (four digits) and the account number of a
+    Swedish bank account stored as ``CCCC-AAAAAAA`` (``CCCCC-…`` for Swedbank's 8xxx-x)."""
+    clearing, _, account = number.partition("-")
+    return _digits(clearing)[:4], _digits(account)
 
 
 class Pain001Exporter(BatchExporter):
@@ -140,7 +163,8 @@ class Pain001Exporter(BatchExporter):
         _sub(header, "CtrlSum", _amount(total))
         party = _sub(header, "InitgPty")
         _sub(party, "Nm", _text(region["name"], 70))
-        _organisation_id(party, region.get("initiator_id") or region["org_number"])
+        initiator = _text(region.get("initiator_id") or "", 35)
+        _organisation_id(party, initiator or _digits(region["org_number"]))
         return header
 
     def _payment_information(self, message_id, count, total):
@@ -164,10 +188,11 @@ class Pain001Exporter(BatchExporter):
         debtor = etree.Element("Dbtr")
         _sub(debtor, "Nm", _text(region["name"], 70))
         _sub(_sub(debtor, "PstlAdr"), "Ctry", "SE")
-        _organisation_id(debtor, region["org_number"])
+        _organisation_id(debtor, _digits(region["org_number"]))
         elements.append(debtor)
         if region.get("iban"):
-            elements.append(_account("DbtrAcct", region["iban"], iban=True))
+            iban = re.sub(r"\s", "", region["iban"]).upper()
+            elements.append(_account("DbtrAcct", iban, iban=True))
         else:
             elements.append(_account("DbtrAcct", _digits(region["bankgiro"]), proprietary="BGNR"))
         agent = etree.Element("DbtrAgt")
@@ -183,32 +208,26 @@ class Pain001Exporter(BatchExporter):
         _sub(_sub(transaction, "Amt"), "InstdAmt", _amount(amount), Ccy="SEK")
         if kind == PayoutAccount.Kind.BANKGIRO:
             _clearing_agent(transaction, BANKGIRO_MEMBER)
+            account = _account("CdtrAcct", _digits(number), proprietary="BGNR")
         elif kind == PayoutAccount.Kind.PLUSGIRO:
             _clearing_agent(transaction, PLUSGIRO_MEMBER)
+            account = _account("CdtrAcct", _digits(number), proprietary="PGNR")
         elif kind == PayoutAccount.Kind.BANK_ACCOUNT:
-            _clearing_agent(transaction, _digits(number.split("-")[0]))
+            clearing, account_number = bank_account_parts(number)
+            _clearing_agent(transaction, clearing)
+            account = _account("CdtrAcct", clearing + account_number, code="BBAN")
         else:
-            agent = _sub(_sub(transaction, "CdtrAgt"), "FinInstnId")
             if bic:
-                _sub(agent, "BIC", bic)
-            else:
-                _sub(_sub(agent, "Othr"), "Id", "NOTPROVIDED")
+                _sub(_sub(_sub(transaction, "CdtrAgt"), "FinInstnId"), "BIC", bic)
+            account = _account("CdtrAcct", number, iban=True)
         creditor = _sub(transaction, "Cdtr")
         _sub(creditor, "Nm", _text(name, 70))
         digits = _digits(org_number)
         # A legal person's org. no. identifies the payee; a sole trader's personnummer is
         # personal data the bank does not need (its third digit is below 2).
         if len(digits) == 10 and digits[2] >= "2":
-            _organisation_id(creditor, org_number)
-        if kind == PayoutAccount.Kind.BANKGIRO:
-            account = _account("CdtrAcct", _digits(number), proprietary="BGNR")
-        elif kind == PayoutAccount.Kind.PLUSGIRO:
-            account = _account("CdtrAcct", _digits(number), proprietary="PGNR")
-        elif kind == PayoutAccount.Kind.BANK_ACCOUNT:
-            account = _account("CdtrAcct", _digits(number), code="BBAN")
-        else:
-            account = _account("CdtrAcct", number, iban=True)
+            _organisation_id(creditor, digits)
         transaction.append(account)
-        if reference:
-            _sub(_sub(transaction, "RmtInf"), "Ustrd", _text(reference, 140))
+        if reference and (remittance := _text(reference, 140)):
+            _sub(_sub(transaction, "RmtInf"), "Ustrd", remittance)
         return transaction

@@ -1,7 +1,7 @@
 """The ledger file of a payment batch: SIE 4I, the Swedish accounting import format (DESIGN §6).
 
 ``#FORMAT PC8`` means code page 437, as the SIE 4 specification requires; a character it lacks
-is written as "?". The file declares the dimensions its rows use (1 cost centre, 6 project, and
+is written as "?", and control characters are left out. The file declares the dimensions its rows use (1 cost centre, 6 project, and
 20 for the programme's activity code, a free dimension number) and holds one voucher (``#VER``)
 for the batch, dated its payment date: a debit row per payment on its programme's account and
 dimensions, with the case number and payee as the row's text, and one credit row on the region's
@@ -11,6 +11,7 @@ The accounts and objects are not declared (``#KONTO``, ``#OBJEKT``): the ledger 
 their names, and an import must not rename them.
 """
 
+import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -24,12 +25,13 @@ ENCODING = "cp437"
 COST_CENTRE, PROJECT, ACTIVITY = 1, 6, 20
 DIMENSIONS = {COST_CENTRE: "Kostnadsställe", PROJECT: "Projekt", ACTIVITY: "Verksamhet"}
 _PROGRAMME = "decision__application__call__programme__"
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 def quoted(text: str) -> str:
     """Return ``text`` as a SIE string: in quotes, with quotes and backslashes escaped, on one
-    line."""
-    text = " ".join(str(text).split())
+    line, without control characters."""
+    text = " ".join(_CONTROL.sub(" ", str(text)).split())
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
@@ -98,5 +100,7 @@ class SieExporter(BatchExporter):
                 f"#TRANS {account} {objects(cost_centre, project, activity)} {amount(value)} "
                 f'"" {text}'
             )
-        line(f'#TRANS {region["ledger_bank_account"]} {{}} {amount(-total)} "" {quoted(title)}')
+        line(
+            f'#TRANS {region["ledger_bank_account"]} {{}} {amount(Decimal(0) - total)} "" {quoted(title)}'
+        )
         line("}")
