@@ -22,6 +22,7 @@ from import_export.formats.base_formats import CSV, XLSX
 
 from decisions import banking, payments, services
 from decisions.exports.payment_list import PaymentListResource
+from decisions.exports.repayments import RepaymentClaimResource
 from decisions.letter_texts import default_text
 from decisions.models import (
     BatchExport,
@@ -636,9 +637,15 @@ def _settle_offered(claim, user) -> bool:
 
 @admin.register(RepaymentClaim)
 class RepaymentClaimAdmin(
-    ServiceActionsMixin, CaseAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin
+    ExportMixin, ServiceActionsMixin, CaseAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin
 ):
-    """Claims are made by decision makers and settled by finance, only through the services."""
+    """Claims are made by decision makers and settled by finance, only through the services.
+
+    "Export" gives the claims shown for invoicing (CSV or XLSX), the same columns as the download
+    on /ekonomi/aterkrav/."""
+
+    resource_classes = [RepaymentClaimResource]
+    export_formats = [CSV, XLSX]
 
     list_display = (
         "case_number",

@@ -151,6 +151,7 @@ def test_the_decided_accounts_are_listed_apart(client, change, finance_2):
     client.post(account_url(change, "verify_account"))
     page = client.get(reverse("finance:accounts"), {"view": "decided"}).content.decode()
     assert "Verified by Frida Ekonom" in page
+    assert page.count("Replaced ") == 1  # the account the change replaced
 
 
 def test_the_queue_takes_a_fixed_number_of_queries(
@@ -174,3 +175,96 @@ def test_the_account_page_takes_a_fixed_number_of_queries(
     # session, user, permissions (2), the account, its history, the trail, the signatories
     with django_assert_num_queries(8):
         client.get(account_url(change))
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, change):
+    login = reverse("accounts:login")
+    for response in (
+        client.get(reverse("finance:accounts")),
+        client.get(account_url(change)),
+        client.post(account_url(change, "verify_account")),
+        client.post(account_url(change, "reject_account"), {"reason": "Fel"}),
+    ):
+        assert response.status_code == 302
+        assert response["Location"].startswith(login)
+    assert fresh(change).verified_at is None
+    assert fresh(change).rejected_at is None
+
+
+def test_the_queue_marks_the_accounts_the_viewer_entered(client, pending, change, finance):
+    PayoutAccount.objects.filter(pk=pending.pk).update(created_by=finance)
+    client.force_login(finance)
+    page = client.get(reverse("finance:accounts")).content.decode()
+    assert page.count("(you: another officer verifies)") == 1
+
+
+def test_a_rejection_is_audited_and_the_verified_account_stays_in_use(
+    client, change, finance_2, organisation
+):
+    in_use = organisation.payout_accounts.verified().get()
+    client.force_login(finance_2)
+    response = client.post(
+        account_url(change, "reject_account"), {"reason": "Kontot tillhör en annan förening."}
+    )
+    assert response.status_code == 302
+    assert organisation.payout_accounts.verified().get() == in_use
+    entry = list(entries_for(change))[-1]
+    assert (entry.action, entry.actor) == ("organisations.payout_account.rejected", finance_2)
+    assert entry.data["reason"] == "Kontot tillhör en annan förening."
+    page = client.get(account_url(change)).content.decode()
+    assert "Rejected by Frida Ekonom" in page
+    assert "Kontot tillhör en annan förening." in page
+    assert account_url(change, "reject_account") not in page
+
+
+def test_a_reason_that_fails_validation_is_kept(client, change, finance_2):
+    client.force_login(finance_2)
+    reason = "Fel kontohavare, " + "ö" * 2000
+    response = client.post(account_url(change, "reject_account"), {"reason": reason})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'class="error-summary"' in page
+    assert reason in page
+    assert fresh(change).rejected_at is None
+
+
+def test_rejecting_an_account_verified_meanwhile_says_so(client, change, finance, finance_2):
+    client.force_login(finance)
+    client.post(account_url(change, "verify_account"))
+    client.force_login(finance_2)
+    response = client.post(account_url(change, "reject_account"), {"reason": "Fel nummer"})
+    assert response.status_code == 400
+    assert "no longer awaiting verification" in response.content.decode()
+    change = fresh(change)
+    assert (change.verified_by, change.rejected_at) == (finance, None)
+
+
+def test_rejecting_by_get_is_refused(client, change, finance_2):
+    client.force_login(finance_2)
+    assert client.get(account_url(change, "reject_account")).status_code == 405
+    assert fresh(change).rejected_at is None
+
+
+def test_no_one_else_rejects_accounts(client, change, officer):
+    client.force_login(officer)
+    response = client.post(account_url(change, "reject_account"), {"reason": "Fel"})
+    assert response.status_code == 403
+    assert fresh(change).rejected_at is None
+
+
+def test_a_missing_account_is_not_found(client, finance):
+    client.force_login(finance)
+    assert client.get(reverse("finance:account", args=[99999])).status_code == 404
+
+
+def test_the_decided_list_takes_a_fixed_number_of_queries(
+    client, applicant, finance, finance_2, django_assert_num_queries
+):
+    for index in range(3):
+        factories.organisation(applicant, verified_by=finance, name=f"Förening {index}")
+    client.force_login(finance_2)
+    client.get(reverse("finance:accounts"), {"view": "decided"})
+    # session, user, its two permission queries, count, page
+    with django_assert_num_queries(6):
+        response = client.get(reverse("finance:accounts"), {"view": "decided"})
+    assert response.content.decode().count("Verified by Fredrik Ekonom") == 3

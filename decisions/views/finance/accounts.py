@@ -107,7 +107,8 @@ def reject(request, pk):
                 account=account, actor=request.user, reason=form.cleaned_data["reason"]
             )
         except WorkflowError as error:
-            form.add_error(None, error.message)
+            # A message, not a form error: the form is gone when the account was decided meanwhile.
+            messages.error(request, error.message)
         else:
             messages.success(
                 request,

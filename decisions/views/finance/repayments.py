@@ -90,7 +90,7 @@ def claims(request):
             "finance_section": "repayments",
             "page": paginator.get_page(request.GET.get("page")),
             "totals": totals,
-            "states": [(RepaymentState.CLAIMED, _("Open")), *RepaymentState.choices[1:]],
+            "states": [(RepaymentState.CLAIMED, _("Outstanding")), *RepaymentState.choices[1:]],
             "state": state,
             "today": timezone.localdate(),
         },
