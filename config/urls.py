@@ -11,6 +11,8 @@ urlpatterns += i18n_patterns(
     path("", public.start, name="start"),
     path("tillganglighet/", public.accessibility, name="accessibility"),
     path("utlysningar/", include("grants.urls_calls")),
+    path("statistik/", include("grants.urls_statistics")),
+    path("beviljade-bidrag/", include("decisions.urls_open_data")),
     path("konto/", include("organisations.urls")),
     path("mina-sidor/organisationer/", include("organisations.urls_portal")),
     path("mina-sidor/ansokningar/", include("grants.urls_apply")),
