@@ -466,6 +466,21 @@ class RepaymentClaim(RepaymentWorkflow):
         }
 
 
+#: The age groups and genders the report counts participants by, as the national cultural
+#: statistics ask (DESIGN §7); the keys of ``FollowUpReport.participants``.
+PARTICIPANT_AGE_GROUPS = [
+    ("0-12", _("0–12 years")),
+    ("13-19", _("13–19 years")),
+    ("20-64", _("20–64 years")),
+    ("65+", _("65 years and over")),
+]
+PARTICIPANT_GENDERS = [
+    ("women", _("Women")),
+    ("men", _("Men")),
+    ("other", _("Other or not stated")),
+]
+
+
 class FollowUpReport(models.Model):
     """The grantee's follow-up report (slutredovisning) on what the grant achieved."""
 

@@ -30,6 +30,7 @@ from decisions.models import (
     FollowUpReport,
     Payment,
     RepaymentClaim,
+    ReportAttachment,
 )
 from decisions.workflow import BatchState, PaymentState, RepaymentState
 from grants import permissions
@@ -45,6 +46,7 @@ from grants.services import (
 from grants.services.messages import _case_link
 from grants.workflow import ApplicationState
 from organisations.errors import WorkflowError
+from organisations.files import sha256_of
 from organisations.models import User
 from organisations.notifications import email_on_commit
 
@@ -615,14 +617,7 @@ REPORT_FIELDS = {
 def report_save(*, report: FollowUpReport, actor: User, **fields) -> FollowUpReport:
     """Save the grantee's draft of the follow-up report."""
     report, application = _lock_report(report)
-    if not permissions.is_member(actor, application.organisation):
-        raise WorkflowError(
-            _("Only members of %(organisation)s can write its reports.")
-            % {"organisation": application.organisation.name},
-            code="not_member",
-        )
-    if application.state not in {S.APPROVED, S.REPORT_COMPLETION_REQUESTED}:
-        raise WorkflowError(_("The report can no longer be changed."), code="wrong_state")
+    _require_report_editable(report, application, actor)
     unknown = set(fields) - REPORT_FIELDS
     if unknown:
         raise ValueError(f"Not report fields: {sorted(unknown)}")
@@ -636,6 +631,69 @@ def report_save(*, report: FollowUpReport, actor: User, **fields) -> FollowUpRep
         setattr(report, name, value)
     report.save(update_fields=[*fields, "updated_at"])
     return report
+
+
+def _require_report_editable(report: FollowUpReport, application: Application, actor: User):
+    if not permissions.is_member(actor, application.organisation):
+        raise WorkflowError(
+            _("Only members of %(organisation)s can write its reports.")
+            % {"organisation": application.organisation.name},
+            code="not_member",
+        )
+    if application.state not in {S.APPROVED, S.REPORT_COMPLETION_REQUESTED}:
+        raise WorkflowError(_("The report can no longer be changed."), code="wrong_state")
+
+
+@transaction.atomic
+def report_attachment_add(
+    *, report: FollowUpReport, actor: User, file, original_name: str, content_type: str
+) -> ReportAttachment:
+    """Attach a file (already checked by content and size by the form) to the report."""
+    report, application = _lock_report(report)
+    _require_report_editable(report, application, actor)
+    attachment = ReportAttachment(
+        report=report,
+        original_name=original_name[:255],
+        content_type=content_type,
+        size=file.size,
+        sha256=sha256_of(file),
+        uploaded_by=actor,
+    )
+    attachment.file.save(attachment.sha256[:16], file, save=False)
+    attachment.save()
+    report.save(update_fields=["updated_at"])
+    log_action(
+        application,
+        "decisions.report.attachment_added",
+        actor=actor,
+        data={"name": attachment.original_name, "sha256": attachment.sha256},
+    )
+    return attachment
+
+
+@transaction.atomic
+def report_attachment_remove(*, attachment: ReportAttachment, actor: User) -> None:
+    """Remove a file from the report while it may be changed; what the region has received with
+    a submitted report stays."""
+    report, application = _lock_report(attachment.report)
+    _require_report_editable(report, application, actor)
+    attachment = ReportAttachment.objects.filter(pk=attachment.pk, report=report).first()
+    if attachment is None:
+        raise WorkflowError(_("The attachment has already been removed."), code="gone")
+    if report.submitted_at and attachment.uploaded_at <= report.submitted_at:
+        raise WorkflowError(
+            _(
+                "“%(name)s” was received with the report and stays in the case. Upload a new "
+                "file if it needs to be replaced."
+            )
+            % {"name": attachment.original_name},
+            code="received",
+        )
+    data = {"name": attachment.original_name, "sha256": attachment.sha256}
+    attachment.file.delete(save=False)
+    attachment.delete()
+    report.save(update_fields=["updated_at"])
+    log_action(application, "decisions.report.attachment_removed", actor=actor, data=data)
 
 
 @transaction.atomic

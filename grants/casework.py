@@ -60,9 +60,9 @@ def case_actions(application: Application, user) -> list[CaseAction]:
     other things the user may do, the reassignment and the jäv declaration last.
 
     Transitions come from django-fsm for this user. The applicant's transitions (submit,
-    complete, withdraw, submit_report) are never available to staff, and the follow-up ones
-    (accept_report, request_report_completion, claim_repayment, settle_repayment) have no pages
-    yet, so neither is offered.
+    complete, withdraw, submit_report) are never available to staff; the follow-up ones
+    (accept_report, request_report_completion, claim_repayment) are taken on the follow-up page,
+    and settle_repayment on the finance officers' claim page.
     """
     available = {t.name for t in application.get_available_user_state_transitions(user)}
     pk = application.pk
@@ -134,6 +134,25 @@ def case_actions(application: Application, user) -> list[CaseAction]:
                 reverse("deciding:return", args=[pk]),
                 style="secondary",
                 description=_("Send the proposal back to the officer, with the reason."),
+            )
+        )
+    if "accept_report" in available or "request_report_completion" in available:
+        actions.append(
+            CaseAction(
+                "follow_up",
+                _("Review the final report"),
+                reverse("deciding:follow_up", args=[pk]),
+                description=_("Accept it and close the case, or ask for completion."),
+            )
+        )
+    if "claim_repayment" in available:
+        actions.append(
+            CaseAction(
+                "claim_repayment",
+                _("Claim repayment"),
+                reverse("deciding:follow_up", args=[pk]) + "#claim-heading",
+                style="secondary",
+                description=_("Claim back what was not used or not used as decided."),
             )
         )
     if (state == S.SUBMITTED and "start_review" in available) or (

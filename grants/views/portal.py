@@ -77,11 +77,14 @@ def next_step(application) -> tuple[str, str] | None:
         return _("Continue the draft"), reverse("apply:step", args=[application.pk, FIRST_STEP])
     if state == S.COMPLETION_REQUESTED:
         return _("Complete the application"), case_page + "#completion"
+    report_page = reverse("portal:report", args=[application.pk])
     if state == S.REPORT_COMPLETION_REQUESTED:
-        return _("Complete the final report"), case_page + "#decision"
+        return _("Complete the final report"), report_page
     if state == S.REPAYMENT_CLAIMED:
         return _("Read about the repayment"), case_page + "#decision"
-    if state in (S.APPROVED, S.REJECTED):
+    if state == S.APPROVED:
+        return _("Write the final report"), report_page
+    if state == S.REJECTED:
         return _("Read the decision"), case_page + "#decision"
     if application.unread_messages:
         return _("Read the messages"), case_page + "#messages"

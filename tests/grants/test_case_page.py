@@ -445,19 +445,17 @@ def test_nothing_but_reading_on_a_finished_case(officer, decider, delegation, pr
     assert action_names(rejected, decider) == set()
 
 
-def test_follow_up_transitions_have_no_pages_yet_and_are_not_offered(officer, decider, approved):
-    """claim_repayment, accept_report and request_report_completion are available to these users
-    but are not offered until their pages exist."""
-    assert "claim_repayment" in {
-        t.name for t in approved.get_available_user_state_transitions(decider)
-    }
-    assert action_names(approved, decider) == {"declare_conflict"}
+def test_follow_up_actions_lead_to_the_follow_up_page(officer, decider, approved):
+    """claim_repayment is offered to a decision maker, never to an officer; a submitted report
+    is offered for review to the officer, who may accept it or ask for completion there."""
+    assert action_names(approved, decider) == {"claim_repayment", "declare_conflict"}
+    assert "claim_repayment" not in action_names(approved, officer)
     Application.objects.filter(pk=approved.pk).update(state="report_submitted")
     reported = Application.objects.get(pk=approved.pk)
     assert {"accept_report", "request_report_completion"} <= {
         t.name for t in reported.get_available_user_state_transitions(officer)
     }
-    assert action_names(reported, officer) == {"assign", "declare_conflict"}
+    assert action_names(reported, officer) == {"follow_up", "assign", "declare_conflict"}
 
 
 def test_assign_offers_other_officers_without_jav(

@@ -94,7 +94,7 @@ def test_approved_shows_the_granted_amount(client, applicant, approved):
     html = dashboard(client, applicant)
 
     assert "Granted 50,000 kr" in html
-    assert "Read the decision" in html
+    assert "Write the final report" in html
 
 
 def test_unread_messages_are_counted(client, applicant, under_review, officer):
