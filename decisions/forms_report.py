@@ -197,9 +197,14 @@ class ReportBudgetForm:
                         "amount": Decimal(str(line.get("amount") or 0)),
                     }
                 )
+        # Bound, the posted lines are all there is: compared with the saved lines as initial
+        # data, a posted line equal to a saved one would count as unchanged and be dropped.
         self.formsets = {
             kind: BudgetLineFormSet(
-                data, prefix=prefix, initial=lines[kind], form_kwargs={"kind": kind}
+                data,
+                prefix=prefix,
+                initial=lines[kind] if data is None else None,
+                form_kwargs={"kind": kind},
             )
             for kind, prefix in self.prefixes.items()
         }

@@ -330,9 +330,15 @@ class BudgetForm:
             lines[line.kind].append(
                 {"category": line.category, "description": line.description, "amount": line.amount}
             )
+        # Bound, the posted lines are all there is: compared with the saved lines as initial
+        # data, a posted line equal to a saved one (saved by the autosave meanwhile, while the
+        # page still counts it as new) would count as unchanged and be dropped.
         self.formsets = {
             kind: BudgetLineFormSet(
-                data, prefix=prefix, initial=lines[kind], form_kwargs={"kind": kind}
+                data,
+                prefix=prefix,
+                initial=lines[kind] if data is None else None,
+                form_kwargs={"kind": kind},
             )
             for kind, prefix in self.prefixes.items()
         }
