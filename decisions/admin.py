@@ -34,6 +34,7 @@ from decisions.models import (
     Payment,
     PaymentBatch,
     PaymentBatchItem,
+    Reminder,
     RepaymentClaim,
     ReportAttachment,
 )
@@ -950,3 +951,37 @@ class CommitteeDecisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("decision list"))
     def decision_list_name(self, record):
         return record.decision_list.name or "–"
+
+
+# Report reminders
+
+
+@admin.register(Reminder)
+class ReminderAdmin(OrgNumberSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The reminders ``manage.py send_reminders`` has e-mailed: to read, never to edit."""
+
+    list_display = ("case_number", "organisation", "kind", "due_date", "sent_at")
+    list_filter = ("kind",)
+    list_select_related = ("report__decision__application__organisation",)
+    search_fields = (
+        "report__decision__application__case_number",
+        "report__decision__application__organisation__name",
+        "report__decision__application__organisation__org_number",
+    )
+    org_number_lookup = "report__decision__application__organisation__org_number"
+    date_hierarchy = "sent_at"
+    fields = ("report", "kind", "due_date", "sent_at", "recipients")
+    readonly_fields = ("sent_at",)
+
+    @admin.display(
+        description=_("case number"), ordering="report__decision__application__case_number"
+    )
+    def case_number(self, reminder):
+        return reminder.report.decision.application.case_number
+
+    @admin.display(
+        description=_("organisation"),
+        ordering="report__decision__application__organisation__name",
+    )
+    def organisation(self, reminder):
+        return reminder.report.decision.application.organisation.name

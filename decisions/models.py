@@ -569,3 +569,46 @@ class ReportAttachment(StoredFile):
 
     def __str__(self):
         return self.original_name
+
+
+class Reminder(models.Model):
+    """A reminder about a follow-up report e-mailed to the grantee, recorded so each is sent once.
+
+    A reminder is about one due date: a completion request's new due date gets reminders of its
+    own. When each kind is sent is declared once, in ``decisions.reminders.STEPS``.
+    """
+
+    class Kind(models.TextChoices):
+        BEFORE = "before", _("Before the due date")
+        DUE = "due", _("On the due date")
+        OVERDUE = "overdue", _("Overdue")
+        OVERDUE_AGAIN = "overdue_again", _("Still overdue")
+
+    report = models.ForeignKey(
+        FollowUpReport,
+        on_delete=models.PROTECT,
+        related_name="reminders",
+        verbose_name=_("follow-up report"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    due_date = models.DateField(_("due date reminded of"))
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    recipients = models.JSONField(_("recipients"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("report reminder")
+        verbose_name_plural = _("report reminders")
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            # Each reminder once, even when two runs of send_reminders overlap.
+            models.UniqueConstraint(
+                fields=["report", "kind", "due_date"], name="reminder_once_per_due_date"
+            ),
+        ]
+
+    def __str__(self):
+        return _("Reminder for %(case)s: %(kind)s (due %(date)s)") % {
+            "kind": self.get_kind_display(),
+            "case": self.report.decision.application.case_number,
+            "date": self.due_date,
+        }

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grants import permissions
 from grants.models import Application, Call, CompletionRequest
+from grants.selectors import report_overdue
 from grants.workflow import ApplicationState
 from organisations.models import Municipality, Organisation, User
 
@@ -205,6 +206,12 @@ class QueueFilter(django_filters.FilterSet):
         widget=forms.CheckboxInput,
         label_suffix="",
     )
+    report_overdue = django_filters.BooleanFilter(
+        label=_("Only granted cases whose final report is overdue"),
+        method="report_overdue_only",
+        widget=forms.CheckboxInput,
+        label_suffix="",
+    )
 
     class Meta:
         model = Application
@@ -262,7 +269,7 @@ class QueueFilter(django_filters.FilterSet):
     def has_more_filters(self) -> bool:
         """Return whether a filter of the "More filters" group is in use (to show it open)."""
         names = ("programme", "municipality", "org_type", "officer", "amount_min", "amount_max")
-        return any(self.value(name) is not None for name in (*names, "overdue"))
+        return any(self.value(name) is not None for name in (*names, "overdue", "report_overdue"))
 
     # Methods of the filters that are more than a lookup.
 
@@ -298,3 +305,8 @@ class QueueFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(overdue_completion())
+
+    def report_overdue_only(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(report_overdue(today=timezone.localdate()))

@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Case,
     Count,
+    DateField,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -30,7 +32,7 @@ from grants.models import (
     ConflictOfInterest,
     InternalNote,
 )
-from grants.workflow import ApplicationState
+from grants.workflow import UNDECIDED_STATES, ApplicationState
 from organisations.models import Membership
 
 
@@ -196,6 +198,49 @@ def other_applications_of(*, application: Application) -> QuerySet[Application]:
     )
 
 
+# Final reports owed to the region. The reports are the decisions app's; grants reaches them
+# through the reverse relations, by name.
+
+#: The states in which the grantee owes the region its final report: not yet submitted, or to
+#: be completed after the officer's request.
+REPORT_OWED_STATES = (ApplicationState.APPROVED, ApplicationState.REPORT_COMPLETION_REQUESTED)
+
+
+def _open_report_request() -> QuerySet[CompletionRequest]:
+    return CompletionRequest.objects.filter(
+        application=OuterRef("pk"),
+        subject=CompletionRequest.Subject.REPORT,
+        answered_at__isnull=True,
+    )
+
+
+def report_due_date() -> Case:
+    """Return the date by which a case's final report is owed: the open completion request's
+    due date when the officer asked for the report to be completed, else the report's own; NULL
+    when no report is owed."""
+    return Case(
+        When(
+            state=ApplicationState.REPORT_COMPLETION_REQUESTED,
+            then=Subquery(_open_report_request().values("due_date")[:1]),
+        ),
+        When(state=ApplicationState.APPROVED, then=F("decision__follow_up_report__due_date")),
+        default=None,
+        output_field=DateField(),
+    )
+
+
+def report_overdue(*, today) -> Q:
+    """Return the condition "the case's final report is owed and its due date (the completion
+    request's, when one is open) has passed"."""
+    return Q(state__in=REPORT_OWED_STATES) & (
+        Q(state=ApplicationState.APPROVED, decision__follow_up_report__due_date__lt=today)
+        | Q(
+            Exists(_open_report_request().filter(due_date__lt=today)),
+            state=ApplicationState.REPORT_COMPLETION_REQUESTED,
+        )
+    )
+
+
 # The queue
 
 
@@ -248,6 +293,8 @@ class QueuePage:
     state_counts: list[QueueStateCount]
     #: The case numbers, and nothing else, of the cases the user has jäv for.
     conflict_case_numbers: list[str]
+    #: Granted cases whose final report is overdue, matching every filter but the state.
+    overdue_reports: int = 0
 
     @property
     def num_pages(self) -> int:
@@ -305,13 +352,24 @@ def _page_number(value, num_pages: int) -> int:
     return min(max(number, 1), num_pages)
 
 
-def _count_by_state(*querysets) -> dict[str, int]:
+#: The key under which ``_count_by_state`` counts the cases whose final report is overdue.
+OVERDUE_REPORTS = "overdue_reports"
+
+
+def _count_by_state(*querysets, today) -> dict[str, int]:
     """Return the number of cases per state in the querysets together (they must not overlap),
-    in one query."""
-    grouped = [
-        queryset.order_by().values("state").annotate(count=Count("*")) for queryset in querysets
-    ]
-    rows = grouped[0].union(*grouped[1:], all=True).order_by() if len(grouped) > 1 else grouped[0]
+    and under ``OVERDUE_REPORTS`` those whose final report is overdue, in one query."""
+    grouped = []
+    for queryset in querysets:
+        grouped.append(queryset.order_by().values("state").annotate(count=Count("*")))
+        grouped.append(
+            queryset.filter(report_overdue(today=today))
+            .order_by()
+            .annotate(key=Value(OVERDUE_REPORTS))
+            .values("key")
+            .annotate(count=Count("*"))
+        )
+    rows = grouped[0].union(*grouped[1:], all=True).order_by()
     counts: dict[str, int] = {}
     for row in rows:
         counts[row["state"]] = counts.get(row["state"], 0) + row["count"]
@@ -330,9 +388,14 @@ def conflict_case_numbers(*, conflicts: set[int], call=None, programme=None) -> 
     return list(cases.order_by("case_number").values_list("case_number", flat=True))
 
 
-def _queue_rows(matching, *, sort: str, start: int, end: int, total: int) -> list[Application]:
+def _queue_rows(
+    matching, *, sort: str, start: int, end: int, total: int, today
+) -> list[Application]:
     """Return the cases from ``start`` to ``end`` of ``total`` in the order ``sort``, with what
-    a row of the queue shows, and whether their open completion request is overdue."""
+    a row of the queue shows: whether their open completion request is overdue, whether their
+    final report is (``report_overdue``, ``report_due``, ``report_days_overdue``), and for a
+    case not yet decided, an earlier case of the organisation whose report is overdue
+    (``overdue_report_case``: its case number, or None)."""
     if start >= end:
         return []
     ordering = queue_ordering(sort)
@@ -347,6 +410,12 @@ def _queue_rows(matching, *, sort: str, start: int, end: int, total: int) -> lis
     open_request_due = CompletionRequest.objects.filter(
         application=OuterRef("pk"), answered_at__isnull=True
     ).values("due_date")[:1]
+    overdue_of_organisation = (
+        Application.objects.filter(organisation_id=OuterRef("organisation_id"))
+        .filter(report_overdue(today=today))
+        .order_by("submitted_at", "pk")
+        .values("case_number")[:1]
+    )
     rows = list(
         Application.objects.filter(pk__in=page_ids)
         .select_related("organisation", "call__programme", "assigned_officer")
@@ -364,13 +433,25 @@ def _queue_rows(matching, *, sort: str, start: int, end: int, total: int) -> lis
             "call__programme__name_en",
             "assigned_officer__full_name",
         )
-        .annotate(open_request_due=Subquery(open_request_due))
+        .annotate(
+            open_request_due=Subquery(open_request_due),
+            report_due=report_due_date(),
+            overdue_report_case=Case(
+                When(state__in=UNDECIDED_STATES, then=Subquery(overdue_of_organisation)),
+                default=None,
+            ),
+        )
         .order_by(*ordering)
     )
-    today = timezone.localdate()
     for application in rows:
         due = application.open_request_due
-        application.completion_overdue = due is not None and due < today
+        report_due = application.report_due
+        application.report_overdue = report_due is not None and report_due < today
+        application.report_days_overdue = (today - report_due).days if report_due else 0
+        # A report's completion request overdue is shown as the report overdue, not twice.
+        application.completion_overdue = (
+            due is not None and due < today and not application.report_overdue
+        )
     return rows
 
 
@@ -383,8 +464,10 @@ def applications_for_queue(*, user, filters, page=None) -> QueuePage:
     anything of them; only their case numbers are returned, apart. Applications withdrawn before
     they were submitted never reached the region and have no case number: they are left out.
     The number of queries is the same whatever the page size; there is no separate COUNT, the
-    total is the sum of the counts per state.
+    total is the sum of the counts per state, and the number of cases whose final report is
+    overdue is counted in the same query.
     """
+    today = timezone.localdate()
     conflicts = conflict_organisation_ids(user=user)
     cases = applications_for_caseworker(user=user, conflicts=conflicts).filter(
         case_number__isnull=False
@@ -393,13 +476,14 @@ def applications_for_queue(*, user, filters, page=None) -> QueuePage:
     state = filters.value("state")
     search = filters.search_parts()
     if search is None:
-        counts = _count_by_state(narrowed)
+        counts = _count_by_state(narrowed, today=today)
     else:
         # A search counted in two parts that do not overlap, each from its own index: the
         # cases of matching organisations, and the others whose own fields match.
         of_organisations = narrowed.filter(organisation_id__in=search.organisations)
         of_own_only = narrowed.filter(search.own).exclude(organisation_id__in=search.organisations)
-        counts = _count_by_state(of_organisations, of_own_only)
+        counts = _count_by_state(of_organisations, of_own_only, today=today)
+    overdue_reports = counts.pop(OVERDUE_REPORTS, 0)
     total = counts.get(state, 0) if state else sum(counts.values())
     labels = dict(ApplicationState.choices)
     state_counts = [
@@ -430,7 +514,7 @@ def applications_for_queue(*, user, filters, page=None) -> QueuePage:
     per_page = filters.per_page
     number = _page_number(page, max(1, ceil(total / per_page)))
     start, end = (number - 1) * per_page, min(number * per_page, total)
-    rows = _queue_rows(matching, sort=filters.sort, start=start, end=end, total=total)
+    rows = _queue_rows(matching, sort=filters.sort, start=start, end=end, total=total, today=today)
 
     return QueuePage(
         cases=rows,
@@ -441,4 +525,5 @@ def applications_for_queue(*, user, filters, page=None) -> QueuePage:
         conflict_case_numbers=conflict_case_numbers(
             conflicts=conflicts, call=filters.value("call"), programme=filters.value("programme")
         ),
+        overdue_reports=overdue_reports,
     )

@@ -181,6 +181,9 @@ def populate(*, call, officer, officer_2, finance, finance_2, decider, name):
         sha256="0" * 64,
         uploaded_by=applicant,
     )
+    from decisions.reminders import reminder_send
+
+    reminder_send(report=decision.follow_up_report, today=decision.follow_up_report.due_date)
     decision_services.repayment_claim_create(
         decision=decision,
         actor=decider,

@@ -661,3 +661,19 @@ def test_the_two_forms_label_their_own_fields(client, officer, under_review):
     assert html.count('id="message_body"') == 1
     assert 'for="note_body"' in html
     assert 'for="message_body"' in html
+
+
+def test_a_new_application_of_an_organisation_with_an_overdue_report_warns_and_links(
+    client, officer, decider, delegation, applicant, organisation, submitted
+):
+    """Issue 7: the warning names the earlier case, links to it and says since when."""
+    overdue = decided_earlier(organisation, applicant, officer, decider)
+    make_overdue(overdue)
+    due = timezone.localdate() - timedelta(days=10)
+
+    html = case_page(client, officer, submitted)
+
+    header = html[: html.index('id="other-cases"')]
+    assert "The organisation has an earlier grant whose final report is overdue" in header
+    assert f'<a href="{url("case", overdue)}">{overdue.case_number}</a>' in header
+    assert f"Overdue: not reported, due {due.day} {due:%B} {due.year}" in header

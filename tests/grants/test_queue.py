@@ -6,6 +6,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from decisions import services as decision_services
+from decisions.models import FollowUpReport
 from grants import selectors, services
 from grants.models import Application, CompletionRequest
 from organisations.models import Organisation
@@ -496,3 +498,180 @@ def test_no_jav_section_without_jav(client, officer, submitted):
     client.force_login(officer)
 
     assert "conflict of interest" not in page_of(client)
+
+
+# Overdue final reports (issue 7)
+
+
+def report_overdue_since(application, days: int) -> None:
+    """Make the case's final report due ``days`` days ago (not yet submitted)."""
+    FollowUpReport.objects.filter(decision__application=application).update(
+        due_date=timezone.localdate() - timedelta(days=days)
+    )
+
+
+def report_completion_requested(application, applicant, officer, *, overdue_days=None):
+    """Submit the case's report and have the officer ask for completion; the request's due date
+    is ``overdue_days`` ago, or in a month."""
+    report = application.decision.follow_up_report
+    decision_services.report_save(
+        report=report,
+        actor=applicant,
+        what_was_done="Tolv föreställningar.",
+        participants={"0-12": {"women": 4, "men": 3, "other": 0}},
+        municipalities=["2380"],
+        actual_budget=[{"kind": "cost", "category": "fees", "amount": "70000"}],
+        used_amount=Decimal("50000"),
+    )
+    decision_services.report_submit(report=report, actor=applicant)
+    request = decision_services.report_request_completion(
+        report=report,
+        actor=officer,
+        message="Redovisa deltagarna.",
+        due_date=timezone.localdate() + timedelta(days=30),
+    )
+    if overdue_days is not None:
+        CompletionRequest.objects.filter(pk=request.pk).update(
+            due_date=timezone.localdate() - timedelta(days=overdue_days)
+        )
+    return application
+
+
+@pytest.fixture
+def granted(call, officer, decider, delegation):
+    """Three granted cases of three new organisations, none of them overdue."""
+    return [factories.decide(factories.proposal(call, officer), decider).application for _ in "abc"]
+
+
+@pytest.mark.django_db
+def test_overdue_reports_are_a_tab_of_their_own(client, officer, approved, granted):
+    on_time, completion_overdue, completion_on_time = granted
+    report_overdue_since(approved, 12)
+    for application in (completion_overdue, completion_on_time):
+        signatory = application.organisation.memberships.get(role="signatory").user
+        report_completion_requested(
+            application,
+            signatory,
+            officer,
+            overdue_days=3 if application == completion_overdue else None,
+        )
+    client.force_login(officer)
+
+    response = client.get(QUEUE, {"report_overdue": "on"})
+
+    page = response.context["page"]
+    assert {application.case_number for application in page.cases} == {
+        approved.case_number,
+        completion_overdue.case_number,
+    }
+    assert page.total == 2
+    assert page.overdue_reports == 2
+    html = response.content.decode()
+    assert "Overdue reports <span" in html
+    assert 'href="?report_overdue=on" aria-current="true"' in html
+    due = (timezone.localdate() - timedelta(days=12)).strftime("%m/%d/%Y")
+    assert f"Final report overdue: due {due}, 12 days late" in html
+    assert "Final report overdue: due" in html and "3 days late" in html
+    # A report's overdue completion request is told once, as the report overdue.
+    assert "Completion overdue" not in html
+    # Without the filter every case is listed, and the tab counts the overdue ones.
+    everything = client.get(QUEUE).context["page"]
+    assert everything.total == 4
+    assert everything.overdue_reports == 2
+
+
+@pytest.mark.django_db
+def test_the_overdue_tab_keeps_the_other_filters(client, officer, approved, granted):
+    report_overdue_since(approved, 1)
+    report_overdue_since(granted[0], 1)
+    client.force_login(officer)
+
+    page = client.get(QUEUE, {"municipality": "2380", "q": approved.case_number}).context["page"]
+
+    assert page.overdue_reports == 1
+    assert case_numbers(client, report_overdue="on", q=granted[0].case_number) == [
+        granted[0].case_number
+    ]
+
+
+@pytest.mark.django_db
+def test_a_report_due_today_or_submitted_is_not_overdue(client, officer, approved, granted):
+    report_overdue_since(approved, 0)
+    signatory = granted[0].organisation.memberships.get(role="signatory").user
+    report_overdue_since(granted[0], 5)
+    report_completion_requested(granted[0], signatory, officer)
+    client.force_login(officer)
+
+    assert case_numbers(client, report_overdue="on") == []
+    assert "Final report overdue" not in page_of(client)
+
+
+@pytest.mark.django_db
+def test_closed_and_repayment_claimed_cases_are_not_overdue(
+    client, officer, decider, finance, finance_2, approved
+):
+    factories.pay_out(approved.decision.payments.filter(state="payable"), finance, finance_2)
+    factories.repayment_claim(approved.decision, decider)
+    report_overdue_since(approved, 30)
+    client.force_login(officer)
+
+    assert case_numbers(client, report_overdue="on") == []
+
+
+@pytest.mark.django_db
+def test_jav_cases_are_left_out_of_the_overdue_tab(client, officer, approved, granted):
+    report_overdue_since(approved, 12)
+    report_overdue_since(granted[0], 12)
+    services.conflict_declare(
+        user=officer, organisation=approved.organisation, reason="Styrelseledamot", actor=officer
+    )
+    client.force_login(officer)
+
+    response = client.get(QUEUE, {"report_overdue": "on"})
+
+    page = response.context["page"]
+    assert [application.case_number for application in page.cases] == [granted[0].case_number]
+    assert page.overdue_reports == 1
+    html = response.content.decode()
+    assert f"<li>{approved.case_number}</li>" in html
+    assert f'href="/en/handlaggning/{approved.pk}/"' not in html
+    assert approved.organisation.name not in html
+
+
+@pytest.mark.django_db
+def test_a_new_application_of_an_organisation_with_an_overdue_report_is_flagged(
+    client, officer, approved, organisation, call, applicant
+):
+    new = submit(organisation, call, applicant, title="Vintersagor")
+    client.force_login(officer)
+    marker = f"The organisation's final report for {approved.case_number} is overdue"
+    assert marker not in page_of(client)
+
+    report_overdue_since(approved, 40)
+
+    html = page_of(client)
+    assert marker in html
+    assert html.count(marker) == 1  # on the new case's row, not on the overdue case's own
+    [row] = [a for a in client.get(QUEUE).context["page"].cases if a.pk == new.pk]
+    assert row.overdue_report_case == approved.case_number
+
+
+@pytest.mark.django_db
+def test_the_query_count_with_overdue_reports_does_not_grow_with_the_rows(
+    client, officer, approved, organisation, call, applicant, django_assert_num_queries
+):
+    """As above: the overdue count is in the counts' query, the flags in the page's."""
+    report_overdue_since(approved, 12)
+    new = submit(organisation, call, applicant)
+    client.force_login(officer)
+    with django_assert_num_queries(9):
+        assert len(client.get(QUEUE, {"per_page": 25}).context["page"].cases) == 2
+    with django_assert_num_queries(9):
+        page = client.get(QUEUE, {"per_page": 25, "report_overdue": "on"}).context["page"]
+        assert len(page.cases) == 1
+
+    copies(new, 40)
+    with django_assert_num_queries(9):
+        page = client.get(QUEUE, {"per_page": 100}).context["page"]
+        assert len(page.cases) == 42
+        assert sum(1 for a in page.cases if a.overdue_report_case) == 41

@@ -1,7 +1,8 @@
 """The case queue (/handlaggning/): every case the caseworker may open, filtered, sorted, paged.
 
 A GET form narrows the list (``grants.filters.QueueFilter``); the selector reads one page and the
-counts per state. Cases the user has jäv for are listed apart by case number only.
+counts per state, and of the granted cases whose final report is overdue (a tab of their own).
+Cases the user has jäv for are listed apart by case number only.
 """
 
 from django.shortcuts import render
@@ -68,6 +69,7 @@ def queue(request):
             "form": filters.form,
             "page": page,
             "current_state": filters.value("state"),
+            "report_overdue_only": bool(filters.value("report_overdue")),
             "headers": sort_headers(filters.sort),
         },
     )
