@@ -11,6 +11,7 @@ urlpatterns += i18n_patterns(
     path("", public.start, name="start"),
     path("tillganglighet/", public.accessibility, name="accessibility"),
     path("utlysningar/", include("grants.urls_calls")),
+    path("statistik/kulturstatistik/", include("decisions.urls_national_statistics")),
     path("statistik/", include("grants.urls_statistics")),
     path("beviljade-bidrag/", include("decisions.urls_open_data")),
     path("konto/", include("organisations.urls")),

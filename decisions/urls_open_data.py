@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from decisions.views import open_data
 
 app_name = "open_data"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", open_data.register, name="register"),
+]
