@@ -45,9 +45,12 @@ help: ## List the targets
 # them with the web process, and each finishes the task it is running (for up to 10 s); otherwise
 # they get SIGTERM.
 DEMO_WORKERS ?= 2
+# Generated cases of earlier years (manage.py seed) beside the demo's own, so the statistics and
+# the register of granted support span several years. DEMO_HISTORY=0 leaves them out.
+DEMO_HISTORY ?= 300
 
 demo: system-deps-runtime install messages migrate ## Install, migrate, load the demo data and serve it with task workers
-	TASK_BACKEND=django.tasks.backends.immediate.ImmediateBackend $(PY) manage.py load_demo
+	TASK_BACKEND=django.tasks.backends.immediate.ImmediateBackend $(PY) manage.py load_demo --history $(DEMO_HISTORY)
 	@echo "Bidrag demo: http://$(HOST):$(PORT)/  (users in README.md, password bidrag-demo)"
 	@echo "Task workers: $(DEMO_WORKERS) (manage.py db_worker), stopped with the demo"
 	@export TASK_BACKEND=django_tasks_db.DatabaseBackend; \

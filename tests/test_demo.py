@@ -283,3 +283,21 @@ def test_demo_applications_are_spread_over_programmes():
     calls = Counter(spec.call for spec in APPLICATIONS)
 
     assert set(calls) == {"kul_open", "kul_decided", "kul_committee", "vku", "civ", "arr"}
+
+
+def test_the_demo_history_has_letters_and_reminders(db, settings):
+    """``load_demo --history N``: generated cases of earlier years, each decision and claim with
+    its letter, and the day's reminders sent over them."""
+    from decisions.management.commands.load_demo import Command
+    from decisions.models import Decision, Reminder, RepaymentClaim
+    from grants.statistics import statistics_years
+
+    said = []
+    Command()._history(40, said.append)
+
+    assert Decision.objects.count() > 20
+    assert not Decision.objects.filter(letter="").exists()
+    assert not RepaymentClaim.objects.filter(letter="").exists()
+    assert len(statistics_years()) > 1
+    assert said[0].startswith("History: 40 generated applications")
+    assert said[1] == f"Reminders of follow-up reports sent today: {Reminder.objects.count()}"

@@ -8,9 +8,15 @@ from contextlib import contextmanager
 from django.core import mail
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
+from django.utils import timezone
 
 from decisions import demo
+from decisions import services as decision_services
+from decisions.delivery import decision_letter_store, repayment_letter_store
 from decisions.models import Decision, Payment, PaymentBatch, RepaymentClaim
+from decisions.reminders import reminder_send, reminders_due
+from decisions.seeding import seed
+from decisions.workflow import PaymentState
 from grants.models import Application
 from grants.workflow import ApplicationState
 from organisations.models import Organisation, PayoutAccount, User
@@ -41,12 +47,23 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
+            "--history",
+            type=int,
+            default=0,
+            metavar="N",
+            help=(
+                "Also add N generated applications of earlier years (manage.py seed), with "
+                "their decision letters, so the statistics and the register of granted support "
+                "span several years; then run the day's reminders."
+            ),
+        )
+        parser.add_argument(
             "--send-email",
             action="store_true",
             help="Send the e-mails the services queue while loading (kept back by default).",
         )
 
-    def handle(self, *args, send_email, verbosity, **options):
+    def handle(self, *args, send_email, history, verbosity, **options):
         if demo.is_loaded():
             self.stdout.write(
                 f"The demo is already loaded ({demo.DEMO_USERS[0]} has applications); "
@@ -66,17 +83,59 @@ class Command(BaseCommand):
 
         started = time.monotonic()
         outbox_before = len(getattr(mail, "outbox", []))
-        if send_email:
+
+        def build():
             built = demo.load(say=say)
+            if history:
+                self._history(history, say)
+            return built
+
+        if send_email:
+            built = build()
         else:
             with override_settings(MAILERS=QUIET_MAIL), quiet_tasks():
-                built = demo.load(say=say)
+                built = build()
                 kept_back = len(getattr(mail, "outbox", [])) - outbox_before
             say(f"E-mails the services sent while loading, kept back: {kept_back}")
         self._report(built, say)
         say(f"Demo users (password {demo.DEMO_PASSWORD}): {', '.join(demo.DEMO_USERS)}")
         say(f"Took {time.monotonic() - started:.1f} s")
         self.stdout.write(f"demo loaded: {self._summary()}")
+
+    def _history(self, applications: int, say) -> None:
+        """Add earlier years' cases by the seed, store their letters and run today's reminders."""
+        started = time.monotonic()
+        result = seed(applications=applications, random_seed=2026, progress=lambda line: None)
+        decisions = Decision.objects.filter(letter="")
+        for decision in decisions.iterator():
+            decision_letter_store(decision)
+        for claim in RepaymentClaim.objects.filter(letter="").select_related(
+            "decision__application__organisation", "decision__application__call__programme"
+        ):
+            if not claim.snapshot:
+                # The seed writes no letter values for its claims: taken from the claim now.
+                payments = list(claim.decision.payments.all())
+                claim.snapshot = decision_services.repayment_snapshot(
+                    claim,
+                    paid=sum((p.amount for p in payments if p.state == PaymentState.PAID), 0),
+                    cancelled=sum(
+                        (p.amount for p in payments if p.state == PaymentState.CANCELLED), 0
+                    ),
+                )
+                claim.snapshot["claim_date"] = timezone.localdate(claim.claimed_at).isoformat()
+                claim.save(update_fields=["snapshot"])
+            repayment_letter_store(claim)
+        say(
+            f"History: {applications} generated applications of earlier years, "
+            f"{result.rows.get('decisions.Decision', 0)} decisions with their letters "
+            f"({time.monotonic() - started:.0f} s)"
+        )
+        today = timezone.localdate()
+        sent = sum(
+            reminder_send(report=due.report, today=today) is not None
+            for due in reminders_due(today=today)
+        )
+        say(f"Reminders of follow-up reports sent today: {sent}")
 
     def _report(self, built, say) -> None:
         accounts = PayoutAccount.objects.all()
