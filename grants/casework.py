@@ -234,6 +234,14 @@ def report_status(application: Application, decision, *, today: date) -> ReportS
             "done",
         )
     if application.state == S.REPORT_COMPLETION_REQUESTED:
+        # The open request's due date, where the selector gives it (other_applications_of).
+        asked_by = getattr(application, "report_request_due", None)
+        if asked_by is not None and asked_by < today:
+            return ReportStatus(
+                _("Overdue: the completed report was due %(date)s") % {"date": long_date(asked_by)},
+                "attention",
+                overdue=True,
+            )
         return ReportStatus(_("Report submitted; the officer asked for completion"))
     if report is not None and report.submitted_at:
         return ReportStatus(

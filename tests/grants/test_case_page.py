@@ -277,6 +277,40 @@ def test_earlier_grants_show_their_report_status_and_overdue_is_flagged(
     assert "Other open applications" in html
 
 
+def test_an_overdue_completion_of_an_earlier_report_is_flagged(
+    client, officer, decider, delegation, applicant, organisation, submitted
+):
+    from decisions import services as decision_services
+    from grants.models import CompletionRequest
+
+    earlier = decided_earlier(organisation, applicant, officer, decider)
+    report = FollowUpReport.objects.get(decision__application=earlier)
+    decision_services.report_save(
+        report=report,
+        actor=applicant,
+        what_was_done="Tolv föreställningar.",
+        participants={"0-12": {"women": 4, "men": 3, "other": 0}},
+        municipalities=["2380"],
+        actual_budget=[{"kind": "cost", "category": "fees", "amount": "1000"}],
+        used_amount=1000,
+    )
+    decision_services.report_submit(report=report, actor=applicant)
+    decision_services.report_request_completion(
+        report=report,
+        actor=officer,
+        message="Bifoga programbladet.",
+        due_date=timezone.localdate() + timedelta(days=5),
+    )
+    CompletionRequest.objects.filter(application=earlier).update(
+        due_date=timezone.localdate() - timedelta(days=3)
+    )
+
+    html = case_page(client, officer, submitted)
+
+    assert "Overdue: the completed report was due" in html
+    assert "The organisation has an earlier grant whose final report is overdue" in html
+
+
 def test_no_warning_when_earlier_reports_are_not_yet_due(
     client, officer, decider, delegation, applicant, organisation, submitted
 ):
