@@ -119,6 +119,8 @@ def test_officer_pages(open_page, cases, call, programme, officer, device):
             f"{queue}?programme={programme.pk}&municipality=2380&org_type=association"
             f"&amount_min=10000&amount_max=100000&overdue=on&sort=-amount&per_page=25",
         ),
+        ("casework-queue-overdue-reports", f"{queue}?report_overdue=on"),
+        ("casework-follow-up", url("deciding:follow_up", cases["approved"].pk)),
         ("casework-queue-search", f"{queue}?q=Bräcke"),
         ("casework-queue-nothing-found", f"{queue}?q=finns-inte"),
         ("casework-queue-invalid", f"{queue}?amount_min=90000&amount_max=100"),
