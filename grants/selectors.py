@@ -194,9 +194,7 @@ def other_applications_of(*, application: Application) -> QuerySet[Application]:
         .exclude(pk=application.pk)
         .exclude(state=ApplicationState.DRAFT)
         .select_related("call__programme", "decision", "decision__follow_up_report")
-        .annotate(
-            report_request_due=Subquery(_open_report_request().values("due_date")[:1])
-        )
+        .annotate(report_request_due=Subquery(_open_report_request().values("due_date")[:1]))
         .order_by("-submitted_at", "-id")
     )
 

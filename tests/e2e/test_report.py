@@ -72,7 +72,12 @@ def test_grantee_reports_and_officer_accepts(open_page, approved, applicant, off
     # The officer asks for the participants of the other ages.
     staff = open_page(user=officer)
     visit(staff, url("casework:case", application.pk))
-    follow(staff, staff.get_by_role("link", name=re.compile("Review the final report|Granska slutredovisningen")))
+    follow(
+        staff,
+        staff.get_by_role(
+            "link", name=re.compile("Review the final report|Granska slutredovisningen")
+        ),
+    )
     expect(staff.locator("main")).to_contain_text("Tolv föreställningar")
     expect(staff.locator("main")).to_contain_text("affisch.pdf")
     due = (timezone.localdate() + timedelta(days=14)).isoformat()
