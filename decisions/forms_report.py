@@ -16,9 +16,9 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from decisions.models import PARTICIPANT_AGE_GROUPS, PARTICIPANT_GENDERS, FollowUpReport
-from grants.forms import BudgetLineFormSet, DateInput, MoneyField
+from grants.forms import BudgetLineFormsets, DateInput, MoneyField
 from grants.forms_submit import CheckedFilesField
-from grants.models import BudgetLine, Perspective, TargetGroup
+from grants.models import Perspective, TargetGroup
 from organisations.models import Municipality
 
 ZERO = Decimal("0")
@@ -180,13 +180,10 @@ class ReportForm(forms.Form):
         return changes
 
 
-class ReportBudgetForm:
+class ReportBudgetForm(BudgetLineFormsets):
     """The actual costs and income by line, the formsets of the application's budget step."""
 
-    prefixes = {BudgetLine.Kind.COST: "cost", BudgetLine.Kind.INCOME: "income"}
-
     def __init__(self, data=None, *, report: FollowUpReport):
-        self.is_bound = data is not None
         lines = {kind: [] for kind in self.prefixes}
         for line in report.actual_budget or []:
             if line.get("kind") in lines:
@@ -197,24 +194,10 @@ class ReportBudgetForm:
                         "amount": Decimal(str(line.get("amount") or 0)),
                     }
                 )
-        # Bound, the posted lines are all there is: compared with the saved lines as initial
-        # data, a posted line equal to a saved one would count as unchanged and be dropped.
-        self.formsets = {
-            kind: BudgetLineFormSet(
-                data,
-                prefix=prefix,
-                initial=lines[kind] if data is None else None,
-                form_kwargs={"kind": kind},
-            )
-            for kind, prefix in self.prefixes.items()
-        }
-        self.costs = self.formsets[BudgetLine.Kind.COST]
-        self.incomes = self.formsets[BudgetLine.Kind.INCOME]
+        super().__init__(data, lines=lines)
 
     def is_valid(self) -> bool:
-        # Every formset validated (not all() on a generator), so that each shows its errors.
-        results = [formset.is_valid() for formset in self.formsets.values()]
-        return all(results)
+        return self.lines_valid()
 
     def lines(self) -> list[dict]:
         """Return the lines as the report keeps them (amounts as strings); blank ones left out."""
@@ -236,49 +219,12 @@ class ReportBudgetForm:
     def changes(self) -> dict:
         return {"actual_budget": self.lines()} if self.is_valid() else {}
 
-    def field_names(self) -> list[str]:
-        return [
-            form.add_prefix(name)
-            for formset in self.formsets.values()
-            for form in formset.forms
-            for name in form.fields
-            if name != "DELETE"
-        ]
-
     @property
     def errors(self) -> dict[str, list[str]]:
         if not self.is_bound:
             return {}
         self.is_valid()
-        errors = {}
-        for formset in self.formsets.values():
-            for form in formset.forms:
-                if formset._should_delete_form(form):
-                    continue
-                for name, field_errors in form.errors.items():
-                    errors[form.add_prefix(name)] = list(field_errors)
-        return errors
-
-    def error_links(self) -> list[tuple[str, str]]:
-        """Return (message, input id) for each error of a line, for the error summary."""
-        links = []
-        if not self.is_bound:
-            return links
-        self.is_valid()
-        for kind, formset in self.formsets.items():
-            label = _("Cost line") if kind == BudgetLine.Kind.COST else _("Income line")
-            for number, form in enumerate(formset.forms, start=1):
-                if formset._should_delete_form(form):
-                    continue
-                for name, field_errors in form.errors.items():
-                    for error in field_errors:
-                        links.append(
-                            (
-                                f"{label} {number}, {form.fields[name].label}: {error}",
-                                form[name].auto_id,
-                            )
-                        )
-        return links
+        return self.line_errors()
 
 
 class ReportAttachmentForm(forms.Form):

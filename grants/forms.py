@@ -310,7 +310,79 @@ class BudgetLineForm(forms.Form):
 BudgetLineFormSet = forms.formset_factory(BudgetLineForm, extra=2, can_delete=True)
 
 
-class BudgetForm:
+class BudgetLineFormsets:
+    """A formset of cost lines and one of income lines: the application's budget step and the
+    actual budget of the follow-up report (``decisions.forms_report.ReportBudgetForm``).
+
+    ``lines`` are the saved lines by kind, shown on an unbound form. Bound, the posted lines are
+    all there is: compared with the saved lines as initial data, a posted line equal to a saved
+    one (saved by the autosave meanwhile, while the page still counts it as new) would count as
+    unchanged and be dropped.
+    """
+
+    prefixes = {BudgetLine.Kind.COST: "cost", BudgetLine.Kind.INCOME: "income"}
+
+    def __init__(self, data, *, lines: dict[str, list[dict]]):
+        self.data = data
+        self.is_bound = data is not None
+        self.formsets = {
+            kind: BudgetLineFormSet(
+                data,
+                prefix=prefix,
+                initial=lines.get(kind, []) if data is None else None,
+                form_kwargs={"kind": kind},
+            )
+            for kind, prefix in self.prefixes.items()
+        }
+        self.costs = self.formsets[BudgetLine.Kind.COST]
+        self.incomes = self.formsets[BudgetLine.Kind.INCOME]
+
+    def lines_valid(self) -> bool:
+        # Every formset validated (not all() on a generator), so that each shows its errors.
+        results = [formset.is_valid() for formset in self.formsets.values()]
+        return all(results)
+
+    def field_names(self) -> list[str]:
+        """Return the posted names of the lines' fields, as the autosave reports them saved."""
+        return [
+            form.add_prefix(name)
+            for formset in self.formsets.values()
+            for form in formset.forms
+            for name in form.fields
+            if name != "DELETE"
+        ]
+
+    def line_errors(self) -> dict[str, list[str]]:
+        """Return the lines' errors keyed by the posted field name (``cost-0-amount``)."""
+        errors = {}
+        for formset in self.formsets.values():
+            for form in formset.forms:
+                if formset.can_delete and formset._should_delete_form(form):
+                    continue
+                for name, field_errors in form.errors.items():
+                    errors[form.add_prefix(name)] = list(field_errors)
+        return errors
+
+    def error_links(self) -> list[tuple[str, str]]:
+        """Return (message, input id) for each field error, for the error summary."""
+        links = []
+        for kind, formset in self.formsets.items():
+            label = _("Cost line") if kind == BudgetLine.Kind.COST else _("Income line")
+            for number, form in enumerate(formset.forms, start=1):
+                if not self.is_bound or formset._should_delete_form(form):
+                    continue
+                for name, field_errors in form.errors.items():
+                    for error in field_errors:
+                        links.append(
+                            (
+                                f"{label} {number}, {form.fields[name].label}: {error}",
+                                form[name].auto_id,
+                            )
+                        )
+        return links
+
+
+class BudgetForm(BudgetLineFormsets):
     """The budget step: a formset of cost lines and one of income lines.
 
     The amount applied for is what the costs leave when the other income is taken off; it is
@@ -318,40 +390,22 @@ class BudgetForm:
     """
 
     part = ApplicationPart.BUDGET
-    prefixes = {BudgetLine.Kind.COST: "cost", BudgetLine.Kind.INCOME: "income"}
 
     def __init__(self, data=None, *, application: Application):
         self.application = application
-        self.data = data
-        self.is_bound = data is not None
         self.saved_lines = list(application.budget_lines.all())
         lines = {kind: [] for kind in self.prefixes}
         for line in self.saved_lines:
             lines[line.kind].append(
                 {"category": line.category, "description": line.description, "amount": line.amount}
             )
-        # Bound, the posted lines are all there is: compared with the saved lines as initial
-        # data, a posted line equal to a saved one (saved by the autosave meanwhile, while the
-        # page still counts it as new) would count as unchanged and be dropped.
-        self.formsets = {
-            kind: BudgetLineFormSet(
-                data,
-                prefix=prefix,
-                initial=lines[kind] if data is None else None,
-                form_kwargs={"kind": kind},
-            )
-            for kind, prefix in self.prefixes.items()
-        }
-        self.costs = self.formsets[BudgetLine.Kind.COST]
-        self.incomes = self.formsets[BudgetLine.Kind.INCOME]
+        super().__init__(data, lines=lines)
         self._non_field_errors = []
         self._checked = None
 
     def is_valid(self) -> bool:
         if self._checked is None:
-            # Every formset validated (not all() on a generator), so that each shows its errors.
-            results = [formset.is_valid() for formset in self.formsets.values()]
-            self._checked = all(results)
+            self._checked = self.lines_valid()
             if self._checked:
                 totals = self.totals()
                 if totals["costs"] and totals["requested"] <= 0:
@@ -407,16 +461,6 @@ class BudgetForm:
             "requested_amount": totals["requested"] if totals["requested"] > 0 else None,
         }
 
-    def field_names(self) -> list[str]:
-        """Return the posted names of the lines' fields, as the autosave reports them saved."""
-        return [
-            form.add_prefix(name)
-            for formset in self.formsets.values()
-            for form in formset.forms
-            for name in form.fields
-            if name != "DELETE"
-        ]
-
     def non_field_errors(self) -> list[str]:
         self.is_valid()
         return [
@@ -439,34 +483,10 @@ class BudgetForm:
         if not self.is_bound:
             return {}
         self.is_valid()
-        errors = {}
-        for formset in self.formsets.values():
-            for form in formset.forms:
-                if formset.can_delete and formset._should_delete_form(form):
-                    continue
-                for name, field_errors in form.errors.items():
-                    errors[form.add_prefix(name)] = list(field_errors)
+        errors = self.line_errors()
         if self.non_field_errors():
             errors["__all__"] = self.non_field_errors()
         return errors
-
-    def error_links(self) -> list[tuple[str, str]]:
-        """Return (message, input id) for each field error, for the error summary."""
-        links = []
-        for kind, formset in self.formsets.items():
-            label = _("Cost line") if kind == BudgetLine.Kind.COST else _("Income line")
-            for number, form in enumerate(formset.forms, start=1):
-                if not self.is_bound or formset._should_delete_form(form):
-                    continue
-                for name, field_errors in form.errors.items():
-                    for error in field_errors:
-                        links.append(
-                            (
-                                f"{label} {number}, {form.fields[name].label}: {error}",
-                                form[name].auto_id,
-                            )
-                        )
-        return links
 
 
 STEP_FORMS = {
