@@ -46,7 +46,7 @@ from grants.services import (
 from grants.services.messages import _case_link
 from grants.workflow import ApplicationState
 from organisations.errors import WorkflowError
-from organisations.files import sha256_of
+from organisations.files import store_upload
 from organisations.models import User
 from organisations.notifications import email_on_commit
 
@@ -651,16 +651,13 @@ def report_attachment_add(
     """Attach a file (already checked by content and size by the form) to the report."""
     report, application = _lock_report(report)
     _require_report_editable(report, application, actor)
-    attachment = ReportAttachment(
-        report=report,
-        original_name=original_name[:255],
+    attachment = store_upload(
+        ReportAttachment(report=report),
+        file,
+        original_name=original_name,
         content_type=content_type,
-        size=file.size,
-        sha256=sha256_of(file),
-        uploaded_by=actor,
+        actor=actor,
     )
-    attachment.file.save(attachment.sha256[:16], file, save=False)
-    attachment.save()
     report.save(update_fields=["updated_at"])
     log_action(
         application,

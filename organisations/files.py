@@ -41,6 +41,19 @@ def sha256_of(file) -> str:
     return digest.hexdigest()
 
 
+def store_upload(stored, file, *, original_name: str, content_type: str, actor):
+    """Fill in a new ``StoredFile`` (attachment, document) from a checked upload, save the file
+    under its hash in private storage and save the row; return it."""
+    stored.original_name = original_name[:255]
+    stored.content_type = content_type
+    stored.size = file.size
+    stored.sha256 = sha256_of(file)
+    stored.uploaded_by = actor
+    stored.file.save(stored.sha256[:16], file, save=False)
+    stored.save()
+    return stored
+
+
 def private_file_response(stored_file, *, inline: bool = False):
     """Return a response that sends a private file under its given name, never sniffed as HTML.
 

@@ -20,7 +20,7 @@ from grants.models import (
 from grants.services.checks import lock_application
 from grants.workflow import ApplicationState
 from organisations.errors import WorkflowError
-from organisations.files import sha256_of
+from organisations.files import store_upload
 from organisations.models import Organisation, User
 
 S = ApplicationState
@@ -201,17 +201,13 @@ def attachment_add(
     _require_editable(application, actor, parts=[ApplicationPart.ATTACHMENTS])
     if kind not in AttachmentKind.values:
         raise WorkflowError(_("Choose what kind of attachment the file is."), code="invalid")
-    attachment = Attachment(
-        application=application,
-        kind=kind,
-        original_name=original_name[:255],
+    attachment = store_upload(
+        Attachment(application=application, kind=kind),
+        file,
+        original_name=original_name,
         content_type=content_type,
-        size=file.size,
-        sha256=sha256_of(file),
-        uploaded_by=actor,
+        actor=actor,
     )
-    attachment.file.save(attachment.sha256[:16], file, save=False)
-    attachment.save()
     application.save(update_fields=["updated_at"])
     log_action(
         application,

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from audit.services import log_action
 from organisations import validators
 from organisations.errors import WorkflowError
-from organisations.files import sha256_of
+from organisations.files import store_upload
 from organisations.models import Membership, Organisation, OrganisationDocument, User
 from organisations.services.checks import (
     _lock_organisation,
@@ -135,18 +135,13 @@ def organisation_document_add(
             % {"organisation": organisation.name},
             code="not_member",
         )
-    document = OrganisationDocument(
-        organisation=organisation,
-        kind=kind,
-        year=year,
-        original_name=original_name[:255],
+    document = store_upload(
+        OrganisationDocument(organisation=organisation, kind=kind, year=year),
+        file,
+        original_name=original_name,
         content_type=content_type,
-        size=file.size,
-        sha256=sha256_of(file),
-        uploaded_by=actor,
+        actor=actor,
     )
-    document.file.save(f"{document.sha256[:16]}", file, save=False)
-    document.save()
     log_action(
         document,
         "organisations.document.added",
